@@ -1,0 +1,227 @@
+/* fsops.c: see fsops.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsops.h"
+
+/* QEMU appends ".in" and ".out" to a pipe chardev's path. */
+#define SUFFIX_MAX	4
+
+const char *
+fs_bad_pipe_path(const char *path)
+{
+	const char *c, *base;
+
+	if (path[0] != '/')
+		return "is not an absolute path";
+	if (strlen(path) + SUFFIX_MAX >= PATH_MAX)
+		return "is too long";
+	for (c = path; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return "contains a control character";
+	for (c = path; *c != '\0'; c++) {
+		if (*c != '/')
+			continue;
+		if ((c[1] == '.' && (c[2] == '/' || c[2] == '\0')) ||
+		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
+			return "contains a \".\" or \"..\" component";
+	}
+	base = strrchr(path, '/') + 1;
+	if (*base == '\0')
+		return "ends in '/'";
+	if (strlen(base) + SUFFIX_MAX > NAME_MAX)
+		return "has a last component too long for \".out\" to be added";
+	return NULL;
+}
+
+static const char *
+untrusted_dir(const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return "is not a directory";
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "is not owned by root";
+	if ((st->st_mode & S_ISVTX) == 0) {
+		if (st->st_mode & S_IWOTH)
+			return "is writable by others and not sticky";
+		if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
+			return "is writable by a group other than root and not sticky";
+	}
+	return NULL;
+}
+
+static int
+fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why)
+{
+	snprintf(msg, msglen, "%.*s: %s", (int)pathlen, pathlen ? path : "/", why);
+	return -1;
+}
+
+int
+fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
+{
+	const char *c = dir, *next;
+	struct stat st;
+	const char *why;
+	int fd, nfd;
+
+	if (dir[0] != '/')
+		return fail(msg, msglen, dir, strlen(dir), "is not an absolute path");
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail(msg, msglen, "/", 1, strerror(errno));
+	for (;;) {
+		if (fstat(fd, &st) < 0 || (why = untrusted_dir(&st)) != NULL) {
+			why = why ? why : strerror(errno);
+			close(fd);
+			return fail(msg, msglen, dir, (size_t)(c - dir), why);
+		}
+		while (*c == '/')
+			c++;
+		if (*c == '\0')
+			return fd;
+		next = strchr(c, '/');
+		if (next == NULL)
+			next = c + strlen(c);
+		{
+			char name[NAME_MAX + 1];
+			size_t len = (size_t)(next - c);
+
+			if (len > NAME_MAX) {
+				close(fd);
+				return fail(msg, msglen, dir, (size_t)(next - dir), "name too long");
+			}
+			memcpy(name, c, len);
+			name[len] = '\0';
+			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0 && errno == ENOENT && create && *next == '\0') {
+				if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
+					int e = errno;
+
+					close(fd);
+					return fail(msg, msglen, dir, (size_t)(next - dir), strerror(e));
+				}
+				nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			}
+			if (nfd < 0) {
+				int e = errno;
+
+				if ((e == ELOOP || e == ENOTDIR) && fs_lstat(fd, name, &st) == 0 &&
+				    S_ISLNK(st.st_mode))
+					why = "is a symbolic link; vserlink never follows symlinks";
+				else
+					why = strerror(e);
+				close(fd);
+				return fail(msg, msglen, dir, (size_t)(next - dir), why);
+			}
+		}
+		close(fd);
+		fd = nfd;
+		c = next;
+	}
+}
+
+int
+fs_lstat(int dfd, const char *name, struct stat *st)
+{
+	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+fs_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Opens the FIFO at name for reading, without blocking, checked to be expect. */
+static int
+open_fifo(int dfd, const char *name, const struct stat *expect, struct stat *st)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !S_ISFIFO(st->st_mode) ||
+	    (expect != NULL && !fs_same(st, expect))) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+int
+fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
+    struct stat *st)
+{
+	int fd, e;
+
+	if (mkfifoat(dfd, name, 0600) < 0)
+		return -1;
+	if ((fd = open_fifo(dfd, name, NULL, st)) < 0)
+		return -1;
+	/* Owner and mode are set on the descriptor: on the object we made. */
+	if ((st->st_uid != uid || st->st_gid != gid) && fchown(fd, uid, gid) < 0)
+		goto fail;
+	if (fchmod(fd, mode & 0777) < 0 || fstat(fd, st) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
+    const char *dname)
+{
+	struct stat st;
+
+	if (linkat(sdfd, sname, ddfd, dname, 0) < 0)
+		return -1;
+	if (fs_lstat(ddfd, dname, &st) < 0 || !S_ISFIFO(st.st_mode) ||
+	    !fs_same(&st, expect)) {
+		errno = ESTALE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+fs_unlink(int dfd, const char *name, const struct stat *expect)
+{
+	struct stat st;
+
+	if (fs_lstat(dfd, name, &st) < 0)
+		return -1;
+	if (!S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
+		errno = ESTALE;
+		return -1;
+	}
+	return unlinkat(dfd, name, 0);
+}
+
+long
+fs_drain(int dfd, const char *name, const struct stat *expect)
+{
+	struct stat st;
+	char buf[16384];
+	long total = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open_fifo(dfd, name, expect, &st)) < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0)
+			total += r;
+	close(fd);
+	return total;
+}

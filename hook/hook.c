@@ -1,0 +1,191 @@
+/* hook.c: see hook.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "domain.h"
+#include "hook.h"
+#include "log.h"
+#include "pairs.h"
+#include "wire.h"
+
+/* A domain XML with a thousand devices is about a megabyte. */
+#define MAX_XML_SIZE	(64u << 20)
+
+char *
+hook_read_stdin(size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = xcalloc(1, cap + 1);
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_XML_SIZE) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		r = read(STDIN_FILENO, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * libvirt writes the whole XML to the hook's stdin; a hook that leaves
+ * without reading it makes that write fail. Read it to the end.
+ */
+static void
+drain_stdin(void)
+{
+	char buf[65536];
+	ssize_t r;
+
+	if (isatty(STDIN_FILENO))
+		return;
+	while ((r = read(STDIN_FILENO, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
+		;
+}
+
+/* Loads pairs.ini; 1 when there is none (nothing is linked), -1 on failure. */
+static int
+load_pairs(const char *config, struct pairs *p)
+{
+	if (pairs_load(config, p) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return 1;
+	log_error("%s: %s", config, strerror(errno));
+	return -1;
+}
+
+static int
+concerned(const struct pairs *p, const char *domain)
+{
+	size_t i;
+
+	if (pairs_mentions(p, domain))
+		return 1;
+	for (i = 0; i < p->nerrors; i++)
+		if (pairs_error_concerns(p, &p->errors[i], domain))
+			return 1;
+	return 0;
+}
+
+static int
+on_prepare(const char *config, const char *domain)
+{
+	struct pairs p;
+	struct domain xml;
+	struct wire_opts o = { NULL };
+	char err[256];
+	char *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = load_pairs(config, &p)) != 0 || !concerned(&p, domain)) {
+		pairs_free(&p);
+		drain_stdin();
+		return rc < 0 ? 1 : 0;
+	}
+	if (isatty(STDIN_FILENO)) {
+		log_error("guest %s: expects the domain XML on stdin", domain);
+		pairs_free(&p);
+		return 1;
+	}
+	if ((buf = hook_read_stdin(&len)) == NULL) {
+		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
+		    strerror(errno));
+		pairs_free(&p);
+		return 1;
+	}
+	rc = domain_parse(buf, len, &xml, err, sizeof(err));
+	free(buf);
+	if (rc < 0) {
+		log_error("guest %s: %s", domain, err);
+		pairs_free(&p);
+		return 1;
+	}
+	if (xml.name != NULL && strcmp(xml.name, domain) != 0) {
+		log_error("guest %s: the domain XML on stdin is guest %s's", domain, xml.name);
+		rc = 1;
+	} else {
+		rc = wire_prepare(domain, &xml, &p, &o);
+	}
+	domain_free(&xml);
+	pairs_free(&p);
+	return rc;
+}
+
+static int
+on_release(const char *config, const char *domain)
+{
+	struct pairs p;
+	struct wire_opts o = { NULL };
+	int rc;
+
+	drain_stdin();
+	/* Only state_dir is taken from pairs.ini; a missing one means the default. */
+	if (load_pairs(config, &p) < 0) {
+		pairs_free(&p);
+		return 1;
+	}
+	rc = wire_release(domain, &p, &o);
+	pairs_free(&p);
+	return rc;
+}
+
+static int
+on_migrate(const char *config, const char *domain)
+{
+	struct pairs p;
+	size_t i;
+	int rc = 0;
+
+	drain_stdin();
+	if (load_pairs(config, &p) != 0) {
+		pairs_free(&p);
+		return 0;
+	}
+	for (i = 0; i < p.nlinks; i++) {
+		if (!pairs_link_has(&p.links[i], domain))
+			continue;
+		log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",
+		    domain, p.links[i].name);
+		rc = 1;
+	}
+	pairs_free(&p);
+	return rc;
+}
+
+int
+hook_event(const char *config, const char *domain, const char *op,
+    const char *subop, const char *extra)
+{
+	(void)extra;
+	if (strcmp(op, "prepare") == 0 && strcmp(subop, "begin") == 0)
+		return on_prepare(config, domain);
+	if (strcmp(op, "release") == 0 && strcmp(subop, "end") == 0)
+		return on_release(config, domain);
+	if (strcmp(op, "migrate") == 0 && strcmp(subop, "begin") == 0)
+		return on_migrate(config, domain);
+	drain_stdin();
+	return 0;
+}

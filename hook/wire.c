@@ -1,0 +1,648 @@
+/* wire.c: see wire.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "fsops.h"
+#include "log.h"
+#include "wire.h"
+
+/* libvirt waits for the hook; so does every other hook behind the lock. */
+#define LOCK_TIMEOUT	30
+
+struct dir {
+	char		*path;
+	int		 fd;		/* -1: could not be opened, see error */
+	char		*error;
+	struct stat	 st;
+};
+
+struct dirs {
+	struct dir	*v;
+	size_t		 n, cap, last;
+};
+
+/* One name of a FIFO: P.in or P.out of some end. */
+struct name {
+	struct dir	*dir;
+	char		 base[NAME_MAX + 1];
+	char		*full;		/* for messages */
+	struct stat	 st;
+	int		 exists;
+	int		 ours;
+};
+
+enum action {
+	ACT_KEEP,	/* already right */
+	ACT_CREATE,	/* mkfifo: the peer is not attached */
+	ACT_LINK,	/* join the peer's FIFO */
+	ACT_REPLACE,	/* drop a stale FIFO of ours, then join the peer's */
+	ACT_ADOPT,	/* our FIFO from a run that died before recording it */
+};
+
+/* d[0]: our .in is the peer's .out; d[1]: our .out is the peer's .in. */
+struct plan {
+	const struct link	*link;
+	const char		*port;
+	const char		*path;
+	const char		*peer_domain;
+	const char		*peer_path;
+	struct {
+		struct name	 mine, peer;
+		enum action	 act;
+		int		 peer_ok;
+	} d[2];
+};
+
+static const char *const suffix[2] = { ".in", ".out" };
+
+struct run {
+	const char		*domain;
+	const struct pairs	*p;
+	const struct wire_opts	*o;
+	struct state		 s;
+	struct dirs		 dirs;
+	struct plan		*plans;
+	size_t			 nplans;
+	int			 errors;
+};
+
+#define PLAN_FMT	"guest %s: link %s (%s): "
+#define PLAN_ARGS(r, pl) (r)->domain, (pl)->link->name, (pl)->port
+
+/* --- directories, each opened once --- */
+
+static struct dir *
+dir_get(struct run *r, const char *path, size_t len)
+{
+	struct dirs *ds = &r->dirs;
+	struct dir *d;
+	char msg[PATH_MAX + 128];
+	size_t i;
+
+	if (ds->n > 0 && strlen(ds->v[ds->last].path) == len &&
+	    memcmp(ds->v[ds->last].path, path, len) == 0)
+		return &ds->v[ds->last];
+	for (i = 0; i < ds->n; i++) {
+		if (strlen(ds->v[i].path) == len && memcmp(ds->v[i].path, path, len) == 0) {
+			ds->last = i;
+			return &ds->v[i];
+		}
+	}
+	GROW(ds->v, ds->n, ds->cap);
+	d = &ds->v[ds->n];
+	memset(d, 0, sizeof(*d));
+	d->path = xstrndup(path, len);
+	d->fd = fs_open_dir(d->path, 0, msg, sizeof(msg));
+	if (d->fd < 0 || fstat(d->fd, &d->st) < 0) {
+		d->error = xstrdup(msg);
+		if (d->fd >= 0)
+			close(d->fd);
+		d->fd = -1;
+	}
+	ds->last = ds->n;
+	return &ds->v[ds->n++];
+}
+
+static void
+dirs_close(struct dirs *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++) {
+		if (ds->v[i].fd >= 0)
+			close(ds->v[i].fd);
+		free(ds->v[i].path);
+		free(ds->v[i].error);
+	}
+	free(ds->v);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* Fills n for path + sfx; returns -1 with a message when its directory is unusable. */
+static int
+name_init(struct run *r, struct name *n, const char *path, const char *sfx)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash == path ? 1 : (size_t)(slash - path);
+
+	memset(n, 0, sizeof(*n));
+	n->full = xasprintf("%s%s", path, sfx);
+	snprintf(n->base, sizeof(n->base), "%s%s", slash + 1, sfx);
+	n->dir = dir_get(r, path, dirlen);
+	return n->dir->fd < 0 ? -1 : 0;
+}
+
+static void
+name_look(struct run *r, struct name *n)
+{
+	n->exists = fs_lstat(n->dir->fd, n->base, &n->st) == 0;
+	n->ours = n->exists && state_is_ours(&r->s, &n->st);
+}
+
+static const char *
+what_is(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return "is a symbolic link";
+	if (S_ISREG(st->st_mode))
+		return "exists and is a regular file, not a FIFO";
+	if (S_ISDIR(st->st_mode))
+		return "exists and is a directory, not a FIFO";
+	if (S_ISFIFO(st->st_mode))
+		return "is a FIFO that vserlink did not create (left over from before a reboot, or someone else's); remove it if it is stale";
+	return "exists and is not a FIFO";
+}
+
+/* A FIFO a run of ours made and died before recording (see state.h). */
+static int
+adoptable(struct run *r, const struct name *n)
+{
+	const struct stat *st = &n->st;
+
+	return S_ISFIFO(st->st_mode) && st->st_nlink == 1 &&
+	    (st->st_uid == 0 || st->st_uid == r->p->settings.owner) &&
+	    state_is_pending(&r->s, r->domain, n->full);
+}
+
+/* --- prepare: checks that need nothing but pairs.ini and the XML --- */
+
+static int
+report_config(struct run *r)
+{
+	const struct pairs *p = r->p;
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++) {
+		const struct config_error *e = &p->errors[i];
+
+		if (!pairs_error_concerns(p, e, r->domain))
+			continue;
+		if (e->line)
+			log_error("%s:%u: %s", p->path, e->line, e->message);
+		else
+			log_error("%s: %s", p->path, e->message);
+		r->errors++;
+	}
+	return r->errors;
+}
+
+static void
+collect_plans(struct run *r)
+{
+	const struct pairs *p = r->p;
+	size_t i, j;
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct link *l = &p->links[i];
+
+		for (j = 0; j < l->nends; j++) {
+			struct plan *pl;
+
+			if (strcmp(l->ends[j].domain, r->domain) != 0)
+				continue;
+			r->plans = xreallocarray(r->plans, r->nplans + 1, sizeof(*r->plans));
+			pl = &r->plans[r->nplans++];
+			memset(pl, 0, sizeof(*pl));
+			pl->link = l;
+			pl->port = l->ends[j].port;
+			pl->peer_domain = l->ends[1 - j].domain;
+			break;
+		}
+	}
+}
+
+static void
+check_ports(struct run *r, const struct domain *xml)
+{
+	size_t i;
+
+	for (i = 0; i < r->nplans; i++) {
+		struct plan *pl = &r->plans[i];
+		const struct domain_port *port;
+		const char *why;
+		size_t count;
+
+		port = domain_find_port(xml, pl->port, &count);
+		if (port == NULL) {
+			log_error(PLAN_FMT "no such port in the domain XML", PLAN_ARGS(r, pl));
+			r->errors++;
+		} else if (count > 1) {
+			log_error(PLAN_FMT "%zu ports have this name in the domain XML",
+			    PLAN_ARGS(r, pl), count);
+			r->errors++;
+		} else if (strcmp(port->type, "pipe") != 0) {
+			log_error(PLAN_FMT "is type='%s'; a linked port must be type='pipe'",
+			    PLAN_ARGS(r, pl), port->type);
+			r->errors++;
+		} else if (port->path == NULL) {
+			log_error(PLAN_FMT "has no <source path='...'/>", PLAN_ARGS(r, pl));
+			r->errors++;
+		} else if ((why = fs_bad_pipe_path(port->path)) != NULL) {
+			log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), port->path, why);
+			r->errors++;
+		} else {
+			pl->path = port->path;
+		}
+	}
+}
+
+static int
+cmp_plan_path(const void *a, const void *b)
+{
+	const struct plan *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+static void
+check_distinct_paths(struct run *r)
+{
+	struct plan **v = xcalloc(r->nplans, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nplans; i++)
+		if (r->plans[i].path != NULL)
+			v[n++] = &r->plans[i];
+	qsort(v, n, sizeof(*v), cmp_plan_path);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i]->path, v[i - 1]->path) != 0)
+			continue;
+		log_error(PLAN_FMT "%s: also the path of port %s (link %s)",
+		    PLAN_ARGS(r, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link->name);
+		r->errors++;
+	}
+	free(v);
+}
+
+/* --- prepare: what to do, decided against the state and the disk --- */
+
+static void
+plan_peer(struct run *r, struct plan *pl)
+{
+	const struct state_end *peer = state_find_end(&r->s, pl->link->name, pl->peer_domain);
+	int k;
+
+	if (peer == NULL)
+		return;
+	pl->peer_path = peer->path;
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].peer;
+
+		/* Our .in is the peer's .out, and the other way round. */
+		if (name_init(r, n, peer->path, suffix[1 - k]) < 0) {
+			log_warning(PLAN_FMT "cannot join guest %s's end: %s; this end gets new FIFOs and the link works once %s restarts",
+			    PLAN_ARGS(r, pl), pl->peer_domain, n->dir->error, pl->peer_domain);
+			return;
+		}
+		name_look(r, n);
+		if (n->ours) {
+			pl->d[k].peer_ok = 1;
+		} else if (n->exists) {
+			log_warning(PLAN_FMT "guest %s's %s %s; not joining it", PLAN_ARGS(r, pl),
+			    pl->peer_domain, n->full, what_is(&n->st));
+		} else {
+			log_warning(PLAN_FMT "guest %s is attached but %s is missing; the link works once %s restarts",
+			    PLAN_ARGS(r, pl), pl->peer_domain, n->full, pl->peer_domain);
+		}
+	}
+}
+
+static void
+plan_link(struct run *r, struct plan *pl)
+{
+	const struct state_end *user = state_end_at(&r->s, pl->path);
+	int k;
+
+	if (user != NULL && strcmp(user->link, pl->link->name) == 0 &&
+	    strcmp(user->domain, pl->peer_domain) == 0) {
+		log_error(PLAN_FMT "%s: guest %s's end of this link has the same path; each end needs its own",
+		    PLAN_ARGS(r, pl), pl->path, pl->peer_domain);
+		r->errors++;
+		return;
+	}
+	if (user != NULL && (strcmp(user->link, pl->link->name) != 0 ||
+	    strcmp(user->domain, r->domain) != 0)) {
+		log_error(PLAN_FMT "%s: already in use by guest %s (link %s)",
+		    PLAN_ARGS(r, pl), pl->path, user->domain, user->link);
+		r->errors++;
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine;
+
+		if (name_init(r, n, pl->path, suffix[k]) < 0) {
+			log_error(PLAN_FMT "%s", PLAN_ARGS(r, pl), n->dir->error);
+			r->errors++;
+			return;
+		}
+	}
+	plan_peer(r, pl);
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
+
+		name_look(r, n);
+		if (n->exists && !n->ours) {
+			if (!adoptable(r, n)) {
+				log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), n->full, what_is(&n->st));
+				r->errors++;
+				continue;
+			}
+			pl->d[k].act = ACT_ADOPT;
+			n->ours = 1;
+		}
+		if (!pl->d[k].peer_ok) {
+			if (!n->exists)
+				pl->d[k].act = ACT_CREATE;
+			continue;
+		}
+		if (peer->dir->st.st_dev != n->dir->st.st_dev) {
+			log_error(PLAN_FMT "%s and guest %s's %s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
+			    PLAN_ARGS(r, pl), n->full, pl->peer_domain, peer->full);
+			r->errors++;
+			continue;
+		}
+		if (!n->exists)
+			pl->d[k].act = ACT_LINK;
+		else if (!fs_same(&n->st, &peer->st))
+			pl->d[k].act = ACT_REPLACE;
+		else
+			pl->d[k].act = ACT_KEEP;
+	}
+}
+
+/* --- prepare: doing it --- */
+
+static void
+fail_step(struct run *r, const struct plan *pl, const char *path, const char *what)
+{
+	int e = errno;
+
+	if (e == ESTALE)
+		log_error(PLAN_FMT "%s: changed while vserlink worked on it; left alone",
+		    PLAN_ARGS(r, pl), path);
+	else if (e == EXDEV)
+		log_error(PLAN_FMT "%s: cannot %s: not on the same file system as guest %s's end; both ends of a link must be on one",
+		    PLAN_ARGS(r, pl), path, what, pl->peer_domain);
+	else
+		log_error(PLAN_FMT "%s: cannot %s: %s", PLAN_ARGS(r, pl), path, what, strerror(e));
+	r->errors++;
+}
+
+static void
+do_join(struct run *r, struct plan *pl, int k)
+{
+	struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
+	FILE *plan = r->o->plan;
+
+	if (pl->d[k].act == ACT_REPLACE) {
+		if (plan)
+			fprintf(plan, "unlink %s\n", n->full);
+		else if (fs_unlink(n->dir->fd, n->base, &n->st) < 0) {
+			fail_step(r, pl, n->full, "remove a stale FIFO");
+			return;
+		}
+		if (!plan && n->st.st_nlink == 1)
+			state_drop_fifo(&r->s, &n->st);
+	}
+	if (plan) {
+		fprintf(plan, "link %s %s\n", peer->full, n->full);
+	} else if (fs_link(peer->dir->fd, peer->base, &peer->st, n->dir->fd, n->base) < 0) {
+		fail_step(r, pl, n->full, "link");
+		return;
+	} else {
+		log_info(PLAN_FMT "linked %s to guest %s's %s", PLAN_ARGS(r, pl), n->full,
+		    pl->peer_domain, peer->full);
+	}
+	/* What the peer wrote while this end was down waits in d[0]. */
+	if (k == 0 && pairs_backlog(r->p, pl->link) == BACKLOG_DISCARD) {
+		long dropped = 0;
+
+		if (plan)
+			fprintf(plan, "drain %s\n", n->full);
+		else if ((dropped = fs_drain(n->dir->fd, n->base, &peer->st)) < 0)
+			fail_step(r, pl, n->full, "drain");
+		else if (dropped > 0)
+			log_info(PLAN_FMT "dropped %ld bytes guest %s wrote while this end was down",
+			    PLAN_ARGS(r, pl), dropped, pl->peer_domain);
+	}
+}
+
+static void
+execute(struct run *r, struct plan *pl)
+{
+	const struct settings *st = &r->p->settings;
+	FILE *plan = r->o->plan;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine;
+
+		switch (pl->d[k].act) {
+		case ACT_KEEP:
+			break;
+		case ACT_ADOPT:
+			if (!plan)
+				state_add_fifo(&r->s, &n->st);
+			break;
+		case ACT_CREATE:
+			if (plan) {
+				fprintf(plan, "mkfifo %s\n", n->full);
+			} else if (fs_mkfifo(n->dir->fd, n->base, st->owner, st->group,
+			    st->mode, &n->st) < 0) {
+				fail_step(r, pl, n->full, "create FIFO");
+			} else {
+				state_add_fifo(&r->s, &n->st);
+				log_info(PLAN_FMT "created %s", PLAN_ARGS(r, pl), n->full);
+			}
+			break;
+		case ACT_LINK:
+		case ACT_REPLACE:
+			do_join(r, pl, k);
+			break;
+		}
+	}
+}
+
+static void
+run_free(struct run *r)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->nplans; i++) {
+		for (k = 0; k < 2; k++) {
+			free(r->plans[i].d[k].mine.full);
+			free(r->plans[i].d[k].peer.full);
+		}
+	}
+	free(r->plans);
+	dirs_close(&r->dirs);
+	state_close(&r->s);
+}
+
+static int
+open_state(struct run *r, int create)
+{
+	char msg[PATH_MAX + 256];
+	int rc;
+
+	rc = state_open(&r->s, r->p->settings.state_dir, create, msg, sizeof(msg));
+	if (rc == 1)
+		return 1;
+	if (rc == 0 && !r->o->plan)
+		rc = state_lock(&r->s, LOCK_TIMEOUT, msg, sizeof(msg));
+	if (rc == 0)
+		rc = state_load(&r->s, msg, sizeof(msg));
+	if (rc < 0) {
+		log_error("guest %s: %s", r->domain, msg);
+		r->errors++;
+	}
+	return rc;
+}
+
+static void
+save_state(struct run *r)
+{
+	char msg[PATH_MAX + 256];
+
+	if (r->o->plan == NULL && state_save(&r->s, msg, sizeof(msg)) < 0) {
+		log_error("guest %s: %s", r->domain, msg);
+		r->errors++;
+	}
+}
+
+int
+wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p,
+    const struct wire_opts *o)
+{
+	struct run r;
+	size_t i;
+	int k;
+
+	memset(&r, 0, sizeof(r));
+	r.domain = domain;
+	r.p = p;
+	r.o = o;
+	r.s.dirfd = r.s.lockfd = -1;
+	if (report_config(&r) > 0)
+		return 1;
+	collect_plans(&r);
+	if (r.nplans == 0)
+		goto out;
+	check_ports(&r, xml);
+	check_distinct_paths(&r);
+	if (r.errors)
+		goto out;
+	/* A plan of a host where nothing was ever linked: an empty state. */
+	if (open_state(&r, o->plan == NULL) < 0)
+		goto out;
+	for (i = 0; i < r.nplans; i++)
+		plan_link(&r, &r.plans[i]);
+	if (r.errors)
+		goto out;
+
+	/* Record the intent first: release cleans up after a start that fails. */
+	if (!o->plan) {
+		for (i = 0; i < r.nplans; i++) {
+			state_set_end(&r.s, r.plans[i].link->name, domain, r.plans[i].path);
+			for (k = 0; k < 2; k++)
+				if (r.plans[i].d[k].act == ACT_CREATE)
+					state_add_pending(&r.s, domain, r.plans[i].d[k].mine.full);
+		}
+		save_state(&r);
+		if (r.errors)
+			goto out;
+	}
+	for (i = 0; i < r.nplans; i++)
+		execute(&r, &r.plans[i]);
+	state_clear_pending(&r.s, domain);
+	save_state(&r);
+out:
+	run_free(&r);
+	return r.errors ? 1 : 0;
+}
+
+/* --- release --- */
+
+static void
+release_name(struct run *r, const struct state_end *e, const char *sfx)
+{
+	struct name n;
+
+	if (name_init(r, &n, e->path, sfx) < 0) {
+		log_warning("guest %s: link %s: %s", r->domain, e->link, n.dir->error);
+		free(n.full);
+		return;
+	}
+	name_look(r, &n);
+	if (!n.exists) {
+		free(n.full);
+		return;
+	}
+	if (!n.ours) {
+		if (!adoptable(r, &n)) {
+			log_warning("guest %s: link %s: %s %s; left alone", r->domain,
+			    e->link, n.full, what_is(&n.st));
+			free(n.full);
+			return;
+		}
+	}
+	if (r->o->plan) {
+		fprintf(r->o->plan, "unlink %s\n", n.full);
+	} else if (fs_unlink(n.dir->fd, n.base, &n.st) < 0) {
+		log_warning("guest %s: link %s: %s: cannot remove: %s", r->domain, e->link,
+		    n.full, errno == ESTALE ? "changed while vserlink worked on it" : strerror(errno));
+	} else {
+		/* The last name gone, the inode may be reused: forget it. */
+		if (n.st.st_nlink == 1)
+			state_drop_fifo(&r->s, &n.st);
+		log_info("guest %s: link %s: removed %s", r->domain, e->link, n.full);
+	}
+	free(n.full);
+}
+
+int
+wire_release(const char *domain, const struct pairs *p, const struct wire_opts *o)
+{
+	char msg[PATH_MAX + 256];
+	struct run r;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.domain = domain;
+	r.p = p;
+	r.o = o;
+	r.s.dirfd = r.s.lockfd = -1;
+
+	/* Most guests were never linked: find out without taking the lock. */
+	rc = state_open(&r.s, p->settings.state_dir, 0, msg, sizeof(msg));
+	if (rc == 1 || (rc == 0 && state_load(&r.s, msg, sizeof(msg)) == 0 &&
+	    !state_has_domain(&r.s, domain))) {
+		state_close(&r.s);
+		return 0;
+	}
+	state_close(&r.s);
+	if (open_state(&r, 0) != 0)
+		goto out;
+
+	for (i = 0; i < r.s.nends; i++) {
+		struct state_end *e = &r.s.ends[i];
+
+		if (e->dead || strcmp(e->domain, domain) != 0)
+			continue;
+		release_name(&r, e, suffix[0]);
+		release_name(&r, e, suffix[1]);
+		e->dead = 1;
+	}
+	state_clear_pending(&r.s, domain);
+	save_state(&r);
+out:
+	run_free(&r);
+	return r.errors ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * alloc.h: allocation that cannot fail silently.
+ *
+ * The hook allocates a few kilobytes; when even that fails there is nothing
+ * sensible left to do, so these print one line and exit 1 (which, on prepare,
+ * stops the guest's start with that message) instead of making every caller
+ * carry an error path it could never test.
+ */
+#ifndef VSERLINK_ALLOC_H
+#define VSERLINK_ALLOC_H
+
+#include <stddef.h>
+
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *p (of *cap elements) so that it holds at least n + 1 elements. */
+#define GROW(p, n, cap) do {						\
+	if ((n) >= (cap)) {						\
+		(cap) = (cap) ? (cap) * 2 : 8;				\
+		(p) = xreallocarray((p), (cap), sizeof(*(p)));		\
+	}								\
+} while (0)
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * domain.h: the character devices of a libvirt domain XML, as plain structs.
+ *
+ * Only what vserlink needs is kept: each <serial>, <parallel>, <console> and
+ * virtio <channel>, under the name pairs.ini uses for it, with its type and
+ * source path. Nothing of libxml2 crosses this header.
+ */
+#ifndef VSERLINK_DOMAIN_H
+#define VSERLINK_DOMAIN_H
+
+#include <stddef.h>
+
+struct domain_port {
+	char		*name;		/* "org.linux-kvm.port.1", "serial1", ... */
+	char		*type;		/* the device's type='...', "" if absent */
+	char		*path;		/* <source path='...'/>, NULL if absent */
+	unsigned	 line;		/* of the device element in the XML */
+	int		 selinux_relabel_off;	/* <seclabel model='selinux' relabel='no'/> on the source */
+};
+
+struct domain {
+	char			*name;		/* <name>, NULL if absent */
+	char			*selinux_label;	/* <seclabel type=...> model selinux, NULL if none */
+	int			 dac_user_set;	/* a <seclabel model='dac'> names the QEMU user */
+	struct domain_port	*ports;		/* sorted by name */
+	size_t			 nports;
+};
+
+/*
+ * Parses a domain XML document of len bytes. Returns 0, or -1 with a one-line
+ * reason in err. The document is parsed without network access, entity
+ * expansion or DTD loading, and one with a DOCTYPE is refused.
+ */
+int	domain_parse(const char *buf, size_t len, struct domain *out,
+	    char *err, size_t errlen);
+
+/*
+ * The port called name, or NULL. *count (when not NULL) says how many ports
+ * have that name: libvirt refuses duplicates, a hand-written file may not.
+ */
+const struct domain_port *domain_find_port(const struct domain *d,
+	    const char *name, size_t *count);
+
+void	domain_free(struct domain *d);
+
+#endif

@@ -1,0 +1,106 @@
+/* ini_lines.c: see ini_lines.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ini_lines.h"
+
+#define COMMENT_LINE	";\n"
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Mirrors inih's rule: ';' starts an inline comment only after white space. */
+static const char *
+find_delimiter(const char *s, const char *end)
+{
+	int was_space = 0;
+
+	for (; s < end; s++) {
+		if (*s == '=' || *s == ':')
+			return s;
+		if (was_space && *s == ';')
+			return NULL;
+		was_space = is_blank(*s);
+	}
+	return NULL;
+}
+
+static char *
+hand_over(char *str, int num, const char *text, size_t len)
+{
+	/* Callers guarantee len + 2 <= num. */
+	memcpy(str, text, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	(void)num;
+	return str;
+}
+
+static char *
+reject(struct ini_lines *in, char *str, int num, const char *msg)
+{
+	in->on_error(in->ctx, in->line, msg);
+	return hand_over(str, num, COMMENT_LINE, strlen(COMMENT_LINE) - 1);
+}
+
+static char *
+section_line(struct ini_lines *in, char *str, int num, const char *start,
+    const char *end)
+{
+	const char *close = memchr(start, ']', (size_t)(end - start));
+	const char *name = start + 1;
+	char header[32];
+	unsigned n;
+	int len;
+
+	if (close == NULL)
+		return reject(in, str, num, "section header without ']'");
+	while (name < close && is_blank(*name))
+		name++;
+	while (close > name && is_blank(close[-1]))
+		close--;
+	n = in->on_section(in->ctx, in->line, name, (size_t)(close - name));
+	len = snprintf(header, sizeof(header), "[%u]", n);
+	return hand_over(str, num, header, (size_t)len);
+}
+
+char *
+ini_lines_read(char *str, int num, void *stream)
+{
+	struct ini_lines *in = stream;
+	const char *start, *end, *next;
+
+	if (in->pos >= in->len || num < 4)
+		return NULL;
+	start = in->buf + in->pos;
+	next = memchr(start, '\n', in->len - in->pos);
+	end = next ? next : in->buf + in->len;
+	in->pos = (size_t)(end - in->buf) + (next ? 1 : 0);
+	in->line++;
+
+	if (memchr(start, '\0', (size_t)(end - start)) != NULL)
+		return reject(in, str, num, "line contains a NUL byte");
+	if (in->line == 1 && end - start >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0)
+		start += 3;
+	while (start < end && is_blank(*start))
+		start++;
+	while (end > start && is_blank(end[-1]))
+		end--;
+	/* inih needs room for the newline and the terminating NUL. */
+	if (end - start + 2 > num) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "line is longer than %d bytes", num - 2);
+		return reject(in, str, num, msg);
+	}
+	if (start == end || *start == ';' || *start == '#')
+		return hand_over(str, num, COMMENT_LINE, 1);
+	if (*start == '[')
+		return section_line(in, str, num, start, end);
+	if (find_delimiter(start, end) == NULL)
+		return reject(in, str, num, "expected \"guest = port\", \"setting = value\" or \"[section]\"");
+	return hand_over(str, num, start, (size_t)(end - start));
+}
