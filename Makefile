@@ -49,8 +49,8 @@ MAIN_SRC   := hook/main.c
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink
 
-UNIT_TESTS := $(BUILD)/tests/unit/test_pairs $(BUILD)/tests/unit/test_domain \
-              $(BUILD)/tests/unit/test_state
+UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS := $(BUILD)/tests/tools/fifo_io
 
 all: $(BIN)
 
@@ -64,7 +64,10 @@ $(BIN): $(LIB_OBJ) $(BUILD)/hook/main.o
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJ)
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
-check: $(BIN) $(UNIT_TESTS)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+check: $(BIN) $(UNIT_TESTS) $(TEST_TOOLS)
 	tests/run.sh $(BUILD)
 
 clean:
