@@ -19,7 +19,7 @@ BUILD      ?= build
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
         -Wmissing-prototypes -Wwrite-strings -Wvla -Wno-unused-parameter
 # Project flags first, the user's CFLAGS last so they can override.
-VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook \
+VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              -MMD -MP
@@ -61,7 +61,7 @@ $(BUILD)/%.o: %.c
 $(BIN): $(LIB_OBJ) $(BUILD)/hook/main.o
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJ)
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/golden.o $(LIB_OBJ)
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o

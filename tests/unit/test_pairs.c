@@ -1,0 +1,117 @@
+/*
+ * test_pairs: pairs.ini -> struct pairs, every error message pinned by a
+ * golden file (tests/golden/pairs/NAME.ini -> NAME.expected), and the rules
+ * that decide whom an error concerns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "golden.h"
+#include "pairs.h"
+
+static const char *
+backlog_name(enum backlog b)
+{
+	return b == BACKLOG_KEEP ? "keep" : "discard";
+}
+
+static void
+render(const char *input, FILE *out)
+{
+	struct pairs p;
+	const char *base = strrchr(input, '/') + 1;
+	size_t i, j;
+	char *buf;
+	size_t len;
+
+	/* Parsed from memory: the golden files' owners and modes are not under test. */
+	buf = golden_slurp(input, &len);
+	memset(&p, 0, sizeof(p));
+	pairs_parse(base, buf, len, &p);
+	free(buf);
+	fprintf(out, "settings state_dir=%s owner=%u group=%u mode=%04o backlog=%s\n",
+	    p.settings.state_dir, (unsigned)p.settings.owner, (unsigned)p.settings.group,
+	    (unsigned)p.settings.mode, backlog_name(p.settings.backlog));
+	for (i = 0; i < p.nlinks; i++) {
+		const struct link *l = &p.links[i];
+
+		fprintf(out, "link %s line=%u backlog=%s%s:", l->name, l->line,
+		    backlog_name(pairs_backlog(&p, l)), l->broken ? " BROKEN" : "");
+		for (j = 0; j < l->nends; j++)
+			fprintf(out, " %s=%s@%u", l->ends[j].domain, l->ends[j].port,
+			    l->ends[j].line);
+		fputc('\n', out);
+	}
+	for (i = 0; i < p.nerrors; i++)
+		fprintf(out, "vserlink: %s:%u: %s\n", p.path, p.errors[i].line,
+		    p.errors[i].message);
+	pairs_free(&p);
+}
+
+static void
+test_concerns(void)
+{
+	static const char ini[] =
+	    "[vserlink]\n"
+	    "[ok]\n"
+	    "a = p1\n"
+	    "b = p1\n"
+	    "[bad]\n"
+	    "c = p1\n"
+	    "[worse]\n"
+	    "d = p1\n"
+	    "d = p2\n"
+	    "e = p1\n";
+	static const char settings_bad[] = "[vserlink]\nbogus = 1\n[l]\na = x\nb = y\n";
+	struct pairs p;
+	size_t i;
+	int a = 0, b = 0, c = 0, d = 0, e = 0, z = 0;
+
+	memset(&p, 0, sizeof(p));
+	pairs_parse("t.ini", ini, sizeof(ini) - 1, &p);
+	for (i = 0; i < p.nerrors; i++) {
+		a |= pairs_error_concerns(&p, &p.errors[i], "a");
+		b |= pairs_error_concerns(&p, &p.errors[i], "b");
+		c |= pairs_error_concerns(&p, &p.errors[i], "c");
+		d |= pairs_error_concerns(&p, &p.errors[i], "d");
+		e |= pairs_error_concerns(&p, &p.errors[i], "e");
+		z |= pairs_error_concerns(&p, &p.errors[i], "z");
+	}
+	tap(!a && !b, "errors in other guests' lines do not concern a good link's guests");
+	tap(c, "a link with one end concerns its guest");
+	tap(d && e, "a guest named twice concerns every guest of that link");
+	tap(!z, "no error concerns a guest the file does not mention");
+	tap(pairs_mentions(&p, "a") && !pairs_mentions(&p, "z"), "pairs_mentions");
+	pairs_free(&p);
+
+	memset(&p, 0, sizeof(p));
+	pairs_parse("t.ini", settings_bad, strlen(settings_bad), &p);
+	tap(p.nerrors == 1 && pairs_error_concerns(&p, &p.errors[0], "a") &&
+	    !pairs_error_concerns(&p, &p.errors[0], "z"),
+	    "an error in [vserlink] concerns every linked guest and no other");
+	pairs_free(&p);
+}
+
+static void
+test_load(void)
+{
+	struct pairs p;
+	int r;
+
+	r = pairs_load("/nonexistent/vserlink/pairs.ini", &p);
+	tap(r == -1, "a missing file is -1 (ENOENT), not an error list");
+	pairs_free(&p);
+}
+
+int
+main(void)
+{
+	const char *top = getenv("VSERLINK_TOP");
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/tests/golden/pairs", top ? top : ".");
+	golden_dir(dir, ".ini", render);
+	test_concerns();
+	test_load();
+	return tap_done();
+}
