@@ -89,6 +89,20 @@ concerned(const struct pairs *p, const char *domain)
 	return 0;
 }
 
+/*
+ * A pairs.ini that cannot be used at all (not a regular file, unreadable)
+ * names no guest we could fail; it is still worth a word at every start.
+ */
+static void
+warn_unusable(const struct pairs *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++)
+		if (p->errors[i].line == 0)
+			log_warning("%s: %s", p->path, p->errors[i].message);
+}
+
 static int
 on_prepare(const char *config, const char *domain)
 {
@@ -101,6 +115,8 @@ on_prepare(const char *config, const char *domain)
 	int rc;
 
 	if ((rc = load_pairs(config, &p)) != 0 || !concerned(&p, domain)) {
+		if (rc == 0)
+			warn_unusable(&p);
 		pairs_free(&p);
 		drain_stdin();
 		return rc < 0 ? 1 : 0;
