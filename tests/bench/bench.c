@@ -257,7 +257,9 @@ measure(const struct workload *w, struct row *rows, const struct opts *o)
 	fprintf(stderr, "bench: %s: %u rounds of %.0f ms\n", w->label, n, per_round);
 	for (r = 0; r < n; r++)
 		round_of(w, r, rows);
-	rows[0].n = rows[1].n = n;
+	rows[0].n = n;
+	if (w->event == NULL)
+		rows[1].n = n;
 
 	for (i = 0; i < NCAND; i++)
 		if (w->setup != NULL)

@@ -193,11 +193,39 @@ growth(FILE *f, struct row *rows, unsigned nrows, struct stats (*st)[NCAND], con
 	    xless * 1e3, rows[less].w->links, xbig * 1e3, rows[big].w->links, ratio, MAX_GROWTH);
 }
 
+/*
+ * The lowest shell/vserlink ratio over every row, or (wiring) over the rows where both hooks make
+ * or remove FIFOs: where the shell hook exits at once, its cost is the shell's start-up alone.
+ */
+static void
+speedup(FILE *f, struct row *rows, unsigned nrows, struct stats (*st)[NCAND], int wiring)
+{
+	double ratio, lowest = 0;
+	unsigned i;
+	int at = -1;
+
+	for (i = 0; i < nrows; i++) {
+		if (wiring && (rows[i].w->event != NULL || rows[i].w->links == 0))
+			continue;
+		ratio = st[i][SHELL].median / st[i][VSERLINK].median;
+		if (at == -1 || ratio < lowest) {
+			lowest = ratio;
+			at = i;
+		}
+	}
+	if (at == -1)
+		return;
+	fprintf(f, "%s  at least %.0f× faster than the shell hook in %s: lowest %.1f× (%s: %s)\n",
+	    lowest >= MIN_SPEEDUP ? "PASS" : "FAIL", MIN_SPEEDUP,
+	    wiring ? "the rows that make or remove FIFOs" : "every row", lowest, rows[at].w->label,
+	    rows[at].op);
+}
+
 static void
 targets(FILE *f, struct row *rows, unsigned nrows, struct stats (*st)[NCAND], const struct opts *o)
 {
-	double ratio, lowest = 0;
-	unsigned i, at = 0;
+	double ratio;
+	unsigned i;
 
 	fprintf(f, "\nTargets (ratios of medians measured side by side in this run):\n\n```\n");
 	for (i = 0; i < nrows; i++) {
@@ -210,16 +238,8 @@ targets(FILE *f, struct row *rows, unsigned nrows, struct stats (*st)[NCAND], co
 	}
 	growth(f, rows, nrows, st, "prepare");
 	growth(f, rows, nrows, st, "release");
-	for (i = 0; i < nrows; i++) {
-		ratio = st[i][SHELL].median / st[i][VSERLINK].median;
-		if (i == 0 || ratio < lowest) {
-			lowest = ratio;
-			at = i;
-		}
-	}
-	fprintf(f, "%s  at least %.0f× faster than the shell hook in every row: lowest %.1f× (%s: %s)\n",
-	    lowest >= MIN_SPEEDUP ? "PASS" : "FAIL", MIN_SPEEDUP, lowest, rows[at].w->label,
-	    rows[at].op);
+	speedup(f, rows, nrows, st, 0);
+	speedup(f, rows, nrows, st, 1);
 	fprintf(f, "```\n");
 	if (o->stdout_bytes[VSERLINK] > 0)
 		fprintf(f, "\nNote: vserlink wrote %lld bytes to stdout over the runs; a hook must write "
