@@ -73,16 +73,18 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+/* A path in c's input tree: TREE/a, TREE/a/b or TREE/a/b.xml (b may be NULL, ext "" or ".xml"). */
 static char *
-tpath(const struct cand *c, const char *fmt, const char *arg)
+tpath(const struct cand *c, const char *a, const char *b, const char *ext)
 {
 	static char buf[2][4096];
 	static int i;
-	char rel[1024];
+	int n;
 
 	i = !i;
-	snprintf(rel, sizeof(rel), fmt, arg);
-	if ((size_t)snprintf(buf[i], sizeof(buf[i]), "%s/%s", c->tree, rel) >= sizeof(buf[i]))
+	n = snprintf(buf[i], sizeof(buf[i]), "%s/%s%s%s%s", c->tree, a, b != NULL ? "/" : "",
+	    b != NULL ? b : "", ext);
+	if (n < 0 || (size_t)n >= sizeof(buf[i]))
 		fatal("%s: path too long", c->tree);
 	return buf[i];
 }
@@ -115,26 +117,31 @@ show_stderr(const struct cand *c)
 static double
 run(struct cand *c, const struct workload *w, const char *domain, const char *op)
 {
-	const char *sub = strcmp(op, "release") == 0 ? "end" : "begin";
-	char config[4200], xml[4200];
+	static char path_env[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	static char lc_env[] = "LC_ALL=C", hook[] = "hook", extra[] = "-";
+	char config[4200], xml[4200], prog[4096], dom[256], opb[32], sub[8];
 	char *argv[8], *envp[4];
 	posix_spawn_file_actions_t fa;
 	int argc = 0, status, e;
 	double t0, t1;
 	pid_t pid;
 
-	snprintf(config, sizeof(config), "VSERLINK_CONFIG=%s", tpath(c, "%s", w->config));
-	snprintf(xml, sizeof(xml), "%s", tpath(c, "xml/%s.xml", domain));
-	argv[argc++] = (char *)c->prog;
+	snprintf(config, sizeof(config), "VSERLINK_CONFIG=%s", tpath(c, w->config, NULL, ""));
+	snprintf(xml, sizeof(xml), "%s", tpath(c, "xml", domain, ".xml"));
+	snprintf(prog, sizeof(prog), "%s", c->prog);
+	snprintf(dom, sizeof(dom), "%s", domain);
+	snprintf(opb, sizeof(opb), "%s", op);
+	snprintf(sub, sizeof(sub), "%s", strcmp(op, "release") == 0 ? "end" : "begin");
+	argv[argc++] = prog;
 	if (c->hookword)
-		argv[argc++] = "hook";
-	argv[argc++] = (char *)domain;
-	argv[argc++] = (char *)op;
-	argv[argc++] = (char *)sub;
-	argv[argc++] = "-";
+		argv[argc++] = hook;
+	argv[argc++] = dom;
+	argv[argc++] = opb;
+	argv[argc++] = sub;
+	argv[argc++] = extra;
 	argv[argc] = NULL;
-	envp[0] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	envp[1] = "LC_ALL=C";
+	envp[0] = path_env;
+	envp[1] = lc_env;
 	envp[2] = config;
 	envp[3] = NULL;
 
@@ -144,9 +151,9 @@ run(struct cand *c, const struct workload *w, const char *domain, const char *op
 	    posix_spawn_file_actions_adddup2(&fa, c->err, 2) != 0)
 		fatal("posix_spawn_file_actions: %s", strerror(errno));
 	t0 = now_ms();
-	e = posix_spawn(&pid, c->prog, &fa, NULL, argv, envp);
+	e = posix_spawn(&pid, prog, &fa, NULL, argv, envp);
 	if (e != 0)
-		fatal("%s: %s", c->prog, strerror(e));
+		fatal("%s: %s", prog, strerror(e));
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			fatal("waitpid: %s", strerror(errno));
@@ -168,7 +175,7 @@ run(struct cand *c, const struct workload *w, const char *domain, const char *op
 static void
 check(const struct cand *c, const char *domain, unsigned fifos, nlink_t nlink, const char *when)
 {
-	const char *dir = tpath(c, "fifo/%s", domain);
+	const char *dir = tpath(c, "fifo", domain, "");
 	unsigned found = 0, bad = 0;
 	struct dirent *de;
 	struct stat st;
@@ -269,7 +276,7 @@ measure(const struct workload *w, struct row *rows, const struct opts *o)
 static int
 open_log(const struct cand *c, const char *name)
 {
-	const char *p = tpath(c, "%s", name);
+	const char *p = tpath(c, name, NULL, "");
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 
 	if (fd == -1)

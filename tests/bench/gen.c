@@ -37,6 +37,9 @@ struct config {
 
 static const char *root;
 
+static void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+static char *path(const char *, ...) __attribute__((format(printf, 1, 2)));
+
 static void
 fatal(const char *fmt, ...)
 {
@@ -376,8 +379,7 @@ xml_console_and_channels(FILE *f, const char *g, unsigned id)
 static void
 xml_channel_pipe(FILE *f, const char *p, const char *name, unsigned alias)
 {
-	unsigned slot = alias;	/* ports 1 and 2 of controller 0 hold the agent and spice channels */
-
+	/* channelN is on controller N / 30, port N % 30 + 1; channel0 and 1 are agent and spice. */
 	fprintf(f,
 	    "    <channel type='pipe'>\n"
 	    "      <source path='%s'/>\n"
@@ -385,7 +387,7 @@ xml_channel_pipe(FILE *f, const char *p, const char *name, unsigned alias)
 	    "      <alias name='channel%u'/>\n"
 	    "      <address type='virtio-serial' controller='%u' bus='0' port='%u'/>\n"
 	    "    </channel>\n",
-	    p, name, alias, slot / PORTS_PER_CONTROLLER, slot % PORTS_PER_CONTROLLER + 1);
+	    p, name, alias, alias / PORTS_PER_CONTROLLER, alias % PORTS_PER_CONTROLLER + 1);
 }
 
 static void
@@ -513,6 +515,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	root = argv[1];
+	umask(022);	/* vserlink refuses a pairs.ini that group or others may write */
 	makedir(root);
 	makedir(path("xml"));
 	makedir(path("fifo"));

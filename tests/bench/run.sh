@@ -7,10 +7,11 @@
 # and write it to OUTFILE too, then clean up. Needs a C compiler with a static libc, and the shell
 # hook's tools: xmllint (libxml2-utils), awk, flock, mkfifo, ln.
 #
+# Run it as root, as libvirt runs its hook (vserlink trusts only a root-owned pairs.ini).
 # The inputs, FIFOs and state go to a temporary directory under $BENCH_TMPDIR, by default
-# /dev/shm: a tmpfs, so that the figures are the hooks' cost and not the disk's (on some disks
-# creating an inode costs a millisecond, which would swamp every figure). The programs go under
-# $TMPDIR, as /dev/shm may be mounted noexec.
+# /dev/shm (else $TMPDIR): a tmpfs, so that the figures are the hooks' cost and not the disk's
+# (on some disks creating an inode costs a millisecond, which would swamp every figure). The
+# programs go under $TMPDIR, as /dev/shm may be mounted noexec.
 
 set -eu
 
@@ -35,17 +36,23 @@ for tool in xmllint awk flock mkfifo ln; do
 	command -v "$tool" >/dev/null || { echo "run.sh: $tool: not found" >&2; exit 1; }
 done
 
-cc=${CC:-cc}
-flags="-Wall -Wextra -Werror -O2"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vserlink-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-in=$(mktemp -d "${BENCH_TMPDIR:-/dev/shm}/vserlink-bench.XXXXXX")
+if [ -z "${BENCH_TMPDIR:-}" ]; then
+	BENCH_TMPDIR=${TMPDIR:-/tmp}
+	[ -d /dev/shm ] && [ -w /dev/shm ] && BENCH_TMPDIR=/dev/shm
+fi
+in=$(mktemp -d "$BENCH_TMPDIR/vserlink-bench.XXXXXX")
 trap 'rm -rf "$tmp" "$in"' EXIT
 trap 'exit 1' HUP INT TERM
 
-$cc $flags -static -o "$tmp/floor" "$here/floor.c"
-$cc $flags -o "$tmp/gen" "$here/gen.c"
-$cc $flags -o "$tmp/bench" "$here/bench.c" "$here/report.c"
+compile() {
+	# shellcheck disable=SC2086 # $CC may be a command with options
+	${CC:-cc} -Wall -Wextra -Werror -O2 "$@"
+}
+compile -static -o "$tmp/floor" "$here/floor.c"
+compile -o "$tmp/gen" "$here/gen.c"
+compile -o "$tmp/bench" "$here/bench.c" "$here/report.c"
 cp "$here/shell-hook.sh" "$tmp/shell-hook"
 chmod 755 "$tmp/shell-hook"
 for tree in floor vserlink shell; do

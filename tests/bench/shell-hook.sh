@@ -31,6 +31,12 @@ die() {
 	exit 1
 }
 
+# join FROM TO: make TO another name of the FIFO FROM, unless it is one already (ln -f refuses).
+join() {
+	# shellcheck disable=SC3013 # -ef: dash, bash and busybox sh have it
+	[ "$1" -ef "$2" ] || ln -f "$1" "$2"
+}
+
 # Pipe devices of the domain on stdin, one "PORT PATH" line each (the source comes before the
 # target in libvirt's XML, so xmllint prints each path before its port).
 ports() {
@@ -87,7 +93,7 @@ if [ "$op" = release ]; then
 	for p in $paths; do
 		rm -f "$p.in" "$p.out" || die "$p: cannot remove"
 	done
-	rm -rf "$state/$dom"
+	rm -rf "${state:?}/$dom"
 	exit 0
 fi
 
@@ -101,21 +107,21 @@ $plan
 EOF
 )
 
-while read -r link port path peer pport; do
+while read -r link port path peer _; do
 	[ "$path" != - ] || die "link $link ($port): no pipe device for this port in the domain XML"
 	q=
 	if [ -r "$state/$peer/$link" ]; then
 		read -r _ _ q < "$state/$peer/$link"
 	fi
 	if [ -n "$q" ] && [ -p "$q.in" ] && [ -p "$q.out" ]; then
-		{ [ "$q.out" -ef "$path.in" ] || ln -f "$q.out" "$path.in"; } &&
-		{ [ "$q.in" -ef "$path.out" ] || ln -f "$q.in" "$path.out"; } ||
-			die "link $link ($port): $path: cannot link to $peer"
+		if ! join "$q.out" "$path.in" || ! join "$q.in" "$path.out"; then
+			die "link $link ($port): $path: cannot link to $peer's FIFOs"
+		fi
 	else
-		new=
-		[ -p "$path.in" ] || new=$path.in
-		[ -p "$path.out" ] || new="$new $path.out"
-		[ -z "$new" ] || mkfifo -m 600 $new || die "link $link ($port): $path: cannot make FIFOs"
+		set --
+		[ -p "$path.in" ] || set -- "$path.in"
+		[ -p "$path.out" ] || set -- "$@" "$path.out"
+		[ $# -eq 0 ] || mkfifo -m 600 "$@" || die "link $link ($port): $path: cannot make FIFOs"
 	fi
 	echo "$link $port $path" > "$state/$dom/$link"
 done <<EOF
