@@ -9,6 +9,11 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+HOOKDIR    ?= $(SYSCONFDIR)/libvirt/hooks
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# Where "vserlink xml" puts pipe paths: on /run, so that a host crash leaves
+# no FIFOs the hook would not recognise (see hook/cmd_xml.c).
+PIPEDIR    ?= /run/vserlink-pipes
 DESTDIR    ?=
 VERSION    := 0.1.0
 
@@ -22,6 +27,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-p
 VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+             -DPIPE_DIR='"$(PIPEDIR)"' \
              -MMD -MP
 
 # The hook runs on every lifecycle event of every guest. Debian's shared libxml2
@@ -45,9 +51,18 @@ endif
 
 PARSER_SRC := parser/alloc.c parser/domain_xml.c parser/pairs_ini.c parser/ini_lines.c
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state.c hook/wire.c hook/hook.c hook/config.c
-MAIN_SRC   := hook/main.c
+# The subcommands an administrator runs (check, plan, status, xml).
+CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_plan.c \
+              hook/cmd_status.c hook/cmd_xml.c
+MAIN_SRC   := hook/main.c $(CMD_SRC)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink
+
+# The fault-injection variant (hook/fault.h) for the crash tests: its own
+# objects and binary, so that the production binary never contains it.
+FAULT_DIR  := $(BUILD)/fault
+FAULT_BIN  := $(FAULT_DIR)/vserlink
+FAULT_OBJ  := $(patsubst %.c,$(FAULT_DIR)/%.o,$(PARSER_SRC) $(HOOK_SRC) $(MAIN_SRC) hook/fault.c)
 
 UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(BUILD)/tests/tools/fifo_io

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "fsops.h"
 
 /* QEMU appends ".in" and ".out" to a pipe chardev's path. */
@@ -162,6 +163,7 @@ fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 
 	if (mkfifoat(dfd, name, 0600) < 0)
 		return -1;
+	FAULT_POINT("fs_mkfifo: after mkfifoat");
 	if ((fd = open_fifo(dfd, name, NULL, st)) < 0)
 		return -1;
 	/* Owner and mode are set on the descriptor: on the object we made. */
@@ -186,6 +188,7 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 
 	if (linkat(sdfd, sname, ddfd, dname, 0) < 0)
 		return -1;
+	FAULT_POINT("fs_link: after linkat");
 	if (fs_lstat(ddfd, dname, &st) < 0 || !S_ISFIFO(st.st_mode) ||
 	    !fs_same(&st, expect)) {
 		errno = ESTALE;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "fsops.h"
 #include "state.h"
 
@@ -531,10 +532,12 @@ state_save(struct state *s, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
+	FAULT_POINT("state_save: written, before rename");
 	if (fclose(f) != 0 || renameat(s->dirfd, STATE_TMP, s->dirfd, STATE_FILE) < 0) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_FILE, strerror(errno));
 		return -1;
 	}
+	FAULT_POINT("state_save: after rename");
 	return 0;
 }
 

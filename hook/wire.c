@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "fsops.h"
 #include "log.h"
 #include "wire.h"
@@ -406,6 +407,7 @@ do_join(struct run *r, struct plan *pl, int k)
 			fail_step(r, pl, n->full, "remove a stale FIFO");
 			return;
 		}
+		FAULT_POINT("prepare: after unlink of a stale FIFO");
 		if (!plan && n->st.st_nlink == 1)
 			state_drop_fifo(&r->s, &n->st);
 	}
@@ -456,6 +458,7 @@ execute(struct run *r, struct plan *pl)
 			    st->mode, &n->st) < 0) {
 				fail_step(r, pl, n->full, "create FIFO");
 			} else {
+				FAULT_POINT("prepare: after mkfifo, owner and mode");
 				state_add_fifo(&r->s, &n->st);
 				log_info(PLAN_FMT "created %s", PLAN_ARGS(r, pl), n->full);
 			}
@@ -598,6 +601,7 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 		log_warning("guest %s: link %s: %s: cannot remove: %s", r->domain, e->link,
 		    n.full, errno == ESTALE ? "changed while vserlink worked on it" : strerror(errno));
 	} else {
+		FAULT_POINT("release: after unlink");
 		/* The last name gone, the inode may be reused: forget it. */
 		if (n.st.st_nlink == 1)
 			state_drop_fifo(&r->s, &n.st);
