@@ -9,11 +9,6 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
-HOOKDIR    ?= $(SYSCONFDIR)/libvirt/hooks
-TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
-# Where "vserlink xml" puts pipe paths: on /run, so that a host crash leaves
-# no FIFOs the hook would not recognise (see hook/cmd_xml.c).
-PIPEDIR    ?= /run/vserlink-pipes
 DESTDIR    ?=
 VERSION    := 0.1.0
 
@@ -27,7 +22,6 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-p
 VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
-             -DPIPE_DIR='"$(PIPEDIR)"' \
              -MMD -MP
 
 # The hook runs on every lifecycle event of every guest. Debian's shared libxml2
@@ -51,10 +45,7 @@ endif
 
 PARSER_SRC := parser/alloc.c parser/domain_xml.c parser/pairs_ini.c parser/ini_lines.c
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state.c hook/wire.c hook/hook.c hook/config.c
-# The subcommands an administrator runs (check, plan, status, xml).
-CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_plan.c \
-              hook/cmd_status.c hook/cmd_xml.c
-MAIN_SRC   := hook/main.c $(CMD_SRC)
+MAIN_SRC   := hook/main.c
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink
 
@@ -76,13 +67,20 @@ $(BUILD)/%.o: %.c
 $(BIN): $(LIB_OBJ) $(BUILD)/hook/main.o
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
+$(FAULT_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VS_CFLAGS) -DVSERLINK_FAULT_INJECTION $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(FAULT_BIN): $(FAULT_OBJ)
+	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
+
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/golden.o $(LIB_OBJ)
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
-check: $(BIN) $(UNIT_TESTS) $(TEST_TOOLS)
+check: $(BIN) $(FAULT_BIN) $(UNIT_TESTS) $(TEST_TOOLS)
 	tests/run.sh $(BUILD)
 
 clean:
