@@ -9,6 +9,11 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+HOOKDIR    ?= $(SYSCONFDIR)/libvirt/hooks
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# Where "vserlink xml" puts pipe paths: on /run, so that a host crash leaves
+# no FIFOs the hook would not recognise (see hook/cmd_xml.c).
+PIPEDIR    ?= /run/vserlink-pipes
 DESTDIR    ?=
 VERSION    := 0.1.0
 
@@ -22,6 +27,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-p
 VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+             -DPIPE_DIR='"$(PIPEDIR)"' \
              -MMD -MP
 
 # The hook runs on every lifecycle event of every guest. Debian's shared libxml2
@@ -45,7 +51,10 @@ endif
 
 PARSER_SRC := parser/alloc.c parser/domain_xml.c parser/pairs_ini.c parser/ini_lines.c
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state.c hook/wire.c hook/hook.c hook/config.c
-MAIN_SRC   := hook/main.c
+# The subcommands an administrator runs (check, plan, status, xml).
+CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_plan.c \
+              hook/cmd_status.c hook/cmd_xml.c
+MAIN_SRC   := hook/main.c $(CMD_SRC)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink
 
@@ -64,7 +73,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(VS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BIN): $(LIB_OBJ) $(BUILD)/hook/main.o
+$(BIN): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRC))
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
 $(FAULT_DIR)/%.o: %.c
@@ -83,8 +92,20 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o
 check: $(BIN) $(FAULT_BIN) $(UNIT_TESTS) $(TEST_TOOLS)
 	tests/run.sh $(BUILD)
 
+# install/install.sh never replaces a hook that is not vserlink's, nor the
+# user's pairs.ini, and says where everything went.
+INSTALL_VARS = DESTDIR='$(DESTDIR)' SBINDIR='$(SBINDIR)' SYSCONFDIR='$(SYSCONFDIR)' \
+               HOOKDIR='$(HOOKDIR)' MANDIR='$(MANDIR)' TMPFILESDIR='$(TMPFILESDIR)' \
+               PIPEDIR='$(PIPEDIR)'
+
+install: $(BIN)
+	$(INSTALL_VARS) sh install/install.sh install $(BIN)
+
+uninstall:
+	$(INSTALL_VARS) sh install/install.sh uninstall
+
 clean:
 	rm -rf build
 
-.PHONY: all check clean
+.PHONY: all check clean install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

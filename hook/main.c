@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "config.h"
 #include "hook.h"
 #include "log.h"
@@ -53,19 +54,55 @@ run_hook(int argc, char **argv)
 	    argc > 3 ? argv[3] : "-");
 }
 
+/*
+ * install/install.sh recognises a hook file as vserlink's by this string (and
+ * an ELF header), so that it never replaces another program's hook.
+ */
+static const char hook_ident[] __attribute__((used)) =
+    "@(#)vserlink libvirt QEMU hook " VSERLINK_VERSION;
+
+static const struct command {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*synopsis;
+} commands[] = {
+	{ "check",  cmd_check,  "check [-c FILE] [DOMAIN.xml ...]" },
+	{ "plan",   cmd_plan,   "plan [-c FILE] DOMAIN prepare|release < DOMAIN.xml" },
+	{ "status", cmd_status, "status [-c FILE]" },
+	{ "xml",    cmd_xml,    "xml [-c FILE] [-d DIR] DOMAIN" },
+};
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
 static void
 usage(FILE *f)
 {
-	fputs("usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
-	    "       vserlink --help | --version\n"
+	size_t i;
+
+	fputs("usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "       vserlink %s\n", commands[i].synopsis);
+	fputs("       vserlink --help | --version\n"
 	    "Installed as libvirt's QEMU hook (/etc/libvirt/hooks/qemu), vserlink wires\n"
-	    "the guest ports that " CONFIG_DEFAULT " links.\n", f);
+	    "the guest ports that " CONFIG_DEFAULT " links.\n"
+	    "  check    validate pairs.ini and guests' XML before they start\n"
+	    "  plan     print what the hook would do for an event, and do nothing\n"
+	    "  status   show every link, its attached ends and whether the wiring is intact\n"
+	    "  xml      print the <channel>/<serial> elements for a guest's links\n"
+	    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n", f);
 }
+
+static const char hook_usage[] =
+    "usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
+    "Runs as libvirt runs the hook (installed as /etc/libvirt/hooks/qemu, or in\n"
+    "/etc/libvirt/hooks/qemu.d/): prepare begin wires DOMAIN's links, release end\n"
+    "unwires them, every other event does nothing. Never writes to stdout.\n";
 
 int
 main(int argc, char **argv)
 {
 	const char *name;
+	size_t i;
 
 	if (ensure_std_fds() < 0)
 		return 1;
@@ -79,8 +116,18 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (strcmp(argv[1], "hook") == 0)
+	if (strcmp(argv[1], "hook") == 0) {
+		/* Alone, these cannot be an event: a hook call has three arguments. */
+		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
+			fputs(hook_usage, stdout);
+			return 0;
+		}
+		if (argc == 3 && strcmp(argv[2], "--version") == 0) {
+			puts(PROGRAM " " VSERLINK_VERSION);
+			return 0;
+		}
 		return run_hook(argc - 2, argv + 2);
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;
@@ -88,6 +135,13 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0) {
 		puts(PROGRAM " " VSERLINK_VERSION);
 		return 0;
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* Line by line: its output and its messages on stderr keep their order in one file. */
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			return commands[i].run(argc - 1, argv + 1);
+		}
 	}
 	log_error("unknown command \"%s\"; see vserlink --help", argv[1]);
 	return 1;

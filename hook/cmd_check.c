@@ -1,0 +1,408 @@
+/*
+ * cmd_check.c: "vserlink check [DOMAIN.xml ...]".
+ *
+ * Says before a start what the hook would refuse at it, with the hook's own
+ * code: every error of pairs.ini, then for each guest's XML (the files
+ * given, or else the defined guests' XML from virsh) a dry run of
+ * wire_prepare against today's state and disk, which prints exactly the
+ * messages a start would. A dry run sees one guest; what only shows when the
+ * second end of a link starts (both ends on one path, ends on two file
+ * systems, one path in two links) is checked here across the XML given, for
+ * links with no end attached (with an end attached, the dry run sees it).
+ * Then warnings about what libvirt's security drivers do to shared FIFOs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "config.h"
+#include "fsops.h"
+#include "log.h"
+#include "state.h"
+#include "wire.h"
+
+static const char usage[] =
+    "usage: vserlink check [-c FILE] [DOMAIN.xml ...]\n"
+    "Validates pairs.ini and reports every problem with its line; with domain\n"
+    "XML files (or, without them, the XML of the defined guests from virsh, if\n"
+    "installed), also reports everything the hook would refuse when the guests\n"
+    "start, and warns about SELinux and DAC labelling of shared FIFOs.\n"
+    "Exits 0 only when no error was found.\n"
+    "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n";
+
+struct guest {
+	char		*source;	/* for messages: a file, or virsh */
+	struct domain	 xml;
+	int		 refused;	/* the hook would refuse its start */
+};
+
+/* A linked port of a guest that passed its dry run. */
+struct end {
+	const struct guest	*g;
+	const struct link	*l;
+	const struct domain_port *port;
+	const char		*peer;
+	int			 attached;	/* in the state now */
+};
+
+struct check {
+	const struct pairs	*p;
+	struct state		 s;
+	struct guest		*g;
+	size_t			 ng;
+	struct end		*ends;
+	size_t			 nends, ends_cap;
+	int			 errors;
+};
+
+#define END_FMT		"guest %s: link %s (%s): "
+#define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
+
+/* --- the guests' XML --- */
+
+static void
+add_guest(struct check *c, char *source, const char *buf, size_t len)
+{
+	struct guest *g;
+	size_t i;
+
+	c->g = xreallocarray(c->g, c->ng + 1, sizeof(*c->g));
+	g = &c->g[c->ng];
+	memset(g, 0, sizeof(*g));
+	g->source = source;
+	if (cmd_parse_xml(source, buf, len, &g->xml) < 0) {
+		c->errors++;
+		free(source);
+		return;
+	}
+	if (g->xml.name == NULL || g->xml.name[0] == '\0') {
+		log_error("%s: the domain XML has no <name>", source);
+		goto drop;
+	}
+	for (i = 0; i < c->ng; i++) {
+		if (strcmp(c->g[i].xml.name, g->xml.name) == 0) {
+			log_error("%s: guest %s again (first in %s)", source, g->xml.name,
+			    c->g[i].source);
+			goto drop;
+		}
+	}
+	c->ng++;
+	return;
+drop:
+	c->errors++;
+	domain_free(&g->xml);
+	free(source);
+}
+
+static void
+read_files(struct check *c, int argc, char **argv)
+{
+	size_t len;
+	char *buf;
+	int i, fd;
+
+	for (i = 0; i < argc; i++) {
+		/* Blocking is fine here: check is run by hand, and <(virsh dumpxml g) is a pipe. */
+		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
+		    (buf = cmd_read_fd(fd, &len)) == NULL) {
+			log_error("%s: %s", argv[i], strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			c->errors++;
+			continue;
+		}
+		close(fd);
+		add_guest(c, xstrdup(argv[i]), buf, len);
+		free(buf);
+	}
+}
+
+static void
+fetch_defined(struct check *c)
+{
+	struct virsh_xml *v;
+	size_t i, n;
+
+	if (virsh_fetch(c->p, &v, &n) < 0) {
+		cmd_note("no domain XML given and no virsh on $PATH: checked %s alone",
+		    c->p->path);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		add_guest(c, xasprintf("virsh dumpxml %s", v[i].name), v[i].xml, v[i].len);
+		free(v[i].name);
+		free(v[i].xml);
+	}
+	free(v);
+}
+
+/* --- one guest: the hook's own prepare, as a dry run --- */
+
+static int
+config_refuses(const struct pairs *p, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++)
+		if (pairs_error_concerns(p, &p->errors[i], domain))
+			return 1;
+	return 0;
+}
+
+static void
+collect_ends(struct check *c, const struct guest *g)
+{
+	const struct pairs *p = c->p;
+	size_t i, j;
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct link *l = &p->links[i];
+
+		for (j = 0; j < l->nends; j++) {
+			struct end *e;
+
+			if (strcmp(l->ends[j].domain, g->xml.name) != 0)
+				continue;
+			GROW(c->ends, c->nends, c->ends_cap);
+			e = &c->ends[c->nends++];
+			e->g = g;
+			e->l = l;
+			/* The dry run passed: the port exists once, a pipe with a usable path. */
+			e->port = domain_find_port(&g->xml, l->ends[j].port, NULL);
+			e->peer = l->ends[1 - j].domain;
+			e->attached = state_find_end(&c->s, l->name, g->xml.name) != NULL;
+		}
+	}
+}
+
+static void
+check_guest(struct check *c, struct guest *g, FILE *devnull)
+{
+	struct wire_opts o = { devnull };
+	const char *name = g->xml.name;
+	size_t before = c->nends;
+
+	if (!cmd_concerned(c->p, name)) {
+		printf("guest %s (%s): not linked\n", name, g->source);
+		return;
+	}
+	if (config_refuses(c->p, name)) {
+		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
+		    name, g->source, c->p->path);
+		g->refused = 1;
+		c->errors++;
+		return;
+	}
+	if (wire_prepare(name, &g->xml, c->p, &o) != 0) {
+		g->refused = 1;
+		c->errors++;
+		return;
+	}
+	collect_ends(c, g);
+	printf("guest %s (%s): %zu linked port%s can be wired\n", name, g->source,
+	    c->nends - before, c->nends - before == 1 ? "" : "s");
+}
+
+/* --- across guests: what the second start of a link would refuse --- */
+
+static int
+cmp_end_path(const void *a, const void *b)
+{
+	const struct end *x = a, *y = b;
+	int r = strcmp(x->port->path, y->port->path);
+
+	/* Ties in the order the guests were given, for messages that do not vary. */
+	if (r == 0)
+		r = (x->g > y->g) - (x->g < y->g);
+	if (r == 0)
+		r = (x->l > y->l) - (x->l < y->l);
+	return r;
+}
+
+static void
+check_shared_paths(struct check *c)
+{
+	struct end *v = xcalloc(c->nends, sizeof(*v));
+	size_t i;
+
+	if (c->nends > 0)
+		memcpy(v, c->ends, c->nends * sizeof(*v));
+	qsort(v, c->nends, sizeof(*v), cmp_end_path);
+	for (i = 1; i < c->nends; i++) {
+		const struct end *a = &v[i - 1], *b = &v[i];
+
+		if (strcmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
+		    a->attached || b->attached)
+			continue;
+		/* The hook's words when b's guest starts second. */
+		if (a->l == b->l)
+			log_error(END_FMT "%s: guest %s's end of this link has the same path; each end needs its own",
+			    END_ARGS(b), b->port->path, a->g->xml.name);
+		else
+			log_error(END_FMT "%s: already in use by guest %s (link %s)",
+			    END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
+		c->errors++;
+	}
+	free(v);
+}
+
+/* The device of path's directory, or -1 (the dry run has reported why). */
+static int
+dir_dev(const char *path, dev_t *dev)
+{
+	const char *slash = strrchr(path, '/');
+	char msg[PATH_MAX + 128], *dir;
+	struct stat st;
+	int fd, rc = -1;
+
+	dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) >= 0) {
+		if (fstat(fd, &st) == 0) {
+			*dev = st.st_dev;
+			rc = 0;
+		}
+		close(fd);
+	}
+	free(dir);
+	return rc;
+}
+
+static void
+check_file_systems(struct check *c)
+{
+	static const char *const suffix[2] = { ".in", ".out" };
+	size_t i, j;
+	int k;
+
+	for (i = 0; i < c->nends; i++) {
+		const struct end *a = &c->ends[i];
+		dev_t da, db;
+
+		for (j = i + 1; j < c->nends; j++) {
+			const struct end *b = &c->ends[j];
+
+			if (b->l != a->l || a->attached || b->attached ||
+			    strcmp(a->port->path, b->port->path) == 0)
+				continue;
+			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
+			    da == db)
+				continue;
+			/* The hook's words when b's guest starts second: .in is the peer's .out. */
+			for (k = 0; k < 2; k++)
+				log_error(END_FMT "%s%s and guest %s's %s%s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
+				    END_ARGS(b), b->port->path, suffix[k], a->g->xml.name,
+				    a->port->path, suffix[1 - k]);
+			c->errors++;
+		}
+	}
+}
+
+/* Links whose other end's XML was not at hand: half checked. */
+static void
+note_unchecked(struct check *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nends; i++) {
+		const struct end *e = &c->ends[i];
+		int found = 0;
+
+		for (j = 0; j < c->ng; j++)
+			if (strcmp(c->g[j].xml.name, e->peer) == 0)
+				found = 1;
+		if (!found)
+			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
+			    e->l->name, e->peer, e->g->xml.name);
+	}
+}
+
+/* --- what libvirt's security drivers do to FIFOs two guests share --- */
+
+static void
+warn_labels(struct check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nends; i++) {
+		const struct end *e = &c->ends[i];
+		const struct domain *d = &e->g->xml;
+
+		if (d->selinux_label != NULL && strcmp(d->selinux_label, "dynamic") == 0 &&
+		    !e->port->selinux_relabel_off)
+			log_warning(END_FMT "SELinux gives guest %s a label of its own and libvirt relabels %s.in and %s.out with it at each start, which locks guest %s out; add <seclabel model='selinux' relabel='no'/> inside the port's <source>, or a <label> there that both guests share",
+			    END_ARGS(e), d->name, e->port->path, e->port->path, e->peer);
+		if (d->dac_user_set)
+			log_warning(END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
+			    END_ARGS(e), d->name, e->port->path, e->port->path, d->name, e->peer);
+	}
+}
+
+/* --- the command --- */
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const char *config = NULL;
+	char msg[PATH_MAX + 256];
+	struct check c;
+	struct pairs p;
+	FILE *devnull;
+	size_t i, n;
+	int ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
+		if ((rc = cmd_option(ch, argv, usage, &config)) >= 0)
+			return rc;
+	config = config_path(config);
+
+	if ((rc = cmd_load_pairs(config, &p)) != 0) {
+		if (rc == 1)
+			log_error("%s: %s", config, strerror(ENOENT));
+		pairs_free(&p);
+		return 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.p = &p;
+	if ((n = cmd_report_config(&p, NULL)) == 0)
+		printf("%s: %zu link%s, no errors\n", config, p.nlinks, p.nlinks == 1 ? "" : "s");
+	c.errors += (int)n;
+
+	/* The state as the hook would find it now; an unreadable one is the dry run's to report. */
+	if (state_open(&c.s, p.settings.state_dir, 0, msg, sizeof(msg)) == 0)
+		(void)state_load(&c.s, msg, sizeof(msg));
+
+	if (optind < argc)
+		read_files(&c, argc - optind, argv + optind);
+	else
+		fetch_defined(&c);
+	if ((devnull = fopen("/dev/null", "we")) == NULL) {
+		log_error("/dev/null: %s", strerror(errno));
+		c.errors++;
+	} else {
+		for (i = 0; i < c.ng; i++)
+			check_guest(&c, &c.g[i], devnull);
+		fclose(devnull);
+	}
+	check_shared_paths(&c);
+	check_file_systems(&c);
+	note_unchecked(&c);
+	warn_labels(&c);
+
+	for (i = 0; i < c.ng; i++) {
+		domain_free(&c.g[i].xml);
+		free(c.g[i].source);
+	}
+	free(c.g);
+	free(c.ends);
+	state_close(&c.s);
+	pairs_free(&p);
+	return c.errors ? 1 : 0;
+}

@@ -1,0 +1,230 @@
+/*
+ * cmd_status.c: "vserlink status".
+ *
+ * Every link of pairs.ini, which of its ends the hook has attached (from
+ * its state file, read without taking the lock: the file is replaced whole,
+ * so a reader sees one version or the next), their paths, and whether the
+ * FIFOs on disk are still the ones the hook made and shared. Exits 1 when
+ * some wiring is broken, so that a monitoring check can run it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "config.h"
+#include "fsops.h"
+#include "log.h"
+#include "state.h"
+
+static const char usage[] =
+    "usage: vserlink status [-c FILE]\n"
+    "Shows every link, which of its ends are attached (prepared by the hook and\n"
+    "not yet released), their pipe paths, and whether the FIFOs on disk are intact.\n"
+    "Exits 1 when some wiring is broken.\n"
+    "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n";
+
+static const char *const suffix[2] = { ".in", ".out" };
+
+/* One attached end's two FIFO names, as found on disk. */
+struct names {
+	struct stat	 st[2];
+	int		 ok[2];		/* a FIFO of ours */
+};
+
+/* Looks at PATH.in and PATH.out; writes a line to out for each problem. */
+static int
+inspect(struct state *s, const char *path, struct names *nm, FILE *out)
+{
+	char msg[PATH_MAX + 128], *dir;
+	const char *slash = strrchr(path, '/');
+	int dfd, k, problems = 0;
+
+	memset(nm, 0, sizeof(*nm));
+	if (slash == NULL) {
+		fprintf(out, "        %s: not an absolute path\n", path);
+		return 1;
+	}
+	dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	dfd = fs_open_dir(dir, 0, msg, sizeof(msg));
+	free(dir);
+	if (dfd < 0) {
+		fprintf(out, "        %s\n", msg);
+		return 1;
+	}
+	for (k = 0; k < 2; k++) {
+		char name[NAME_MAX + 1];
+		struct stat *st = &nm->st[k];
+
+		snprintf(name, sizeof(name), "%s%s", slash + 1, suffix[k]);
+		if (fs_lstat(dfd, name, st) < 0) {
+			fprintf(out, "        %s%s: %s\n", path, suffix[k],
+			    errno == ENOENT ? "missing" : strerror(errno));
+		} else if (!S_ISFIFO(st->st_mode)) {
+			fprintf(out, "        %s%s: %s, not a FIFO\n", path, suffix[k],
+			    S_ISLNK(st->st_mode) ? "a symbolic link" :
+			    S_ISREG(st->st_mode) ? "a regular file" :
+			    S_ISDIR(st->st_mode) ? "a directory" : "something else");
+		} else if (!state_is_ours(s, st)) {
+			fprintf(out, "        %s%s: a FIFO vserlink did not create (replaced by hand?)\n",
+			    path, suffix[k]);
+		} else {
+			nm->ok[k] = 1;
+			continue;
+		}
+		problems++;
+	}
+	close(dfd);
+	return problems;
+}
+
+/* Prints link l; returns nonzero when its wiring is broken. */
+static int
+show_link(struct state *s, const struct link *l)
+{
+	const struct state_end *att[2] = { NULL, NULL };
+	struct names nm[2];
+	char *body = NULL;
+	size_t bodylen = 0, j;
+	FILE *out = open_memstream(&body, &bodylen);
+	int broken = 0, nattached = 0;
+
+	if (out == NULL)
+		return -1;
+	if (l->nends != 2) {
+		printf("link %s: not usable, pairs.ini has errors about it\n", l->name);
+		fclose(out);
+		free(body);
+		return 0;
+	}
+	for (j = 0; j < 2; j++) {
+		const struct link_end *e = &l->ends[j];
+
+		att[j] = state_find_end(s, l->name, e->domain);
+		if (att[j] == NULL) {
+			fprintf(out, "    %s %s: not attached\n", e->domain, e->port);
+			continue;
+		}
+		nattached++;
+		fprintf(out, "    %s %s: attached at %s\n", e->domain, e->port, att[j]->path);
+		broken |= inspect(s, att[j]->path, &nm[j], out) != 0;
+	}
+	/* Each end's .in must be the other's .out: one FIFO, two names. */
+	if (nattached == 2) {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			if (!nm[0].ok[k] || !nm[1].ok[1 - k] || fs_same(&nm[0].st[k], &nm[1].st[1 - k]))
+				continue;
+			fprintf(out, "        %s%s and %s%s are different FIFOs: what guest %s writes does not reach guest %s\n",
+			    att[0]->path, suffix[k], att[1]->path, suffix[1 - k],
+			    k == 0 ? l->ends[1].domain : l->ends[0].domain,
+			    k == 0 ? l->ends[0].domain : l->ends[1].domain);
+			broken = 1;
+		}
+	}
+	fclose(out);
+	if (broken)
+		printf("link %s: BROKEN\n", l->name);
+	else if (nattached == 2)
+		printf("link %s: wired\n", l->name);
+	else if (nattached == 1)
+		printf("link %s: waiting for guest %s\n", l->name,
+		    att[0] ? l->ends[1].domain : l->ends[0].domain);
+	else
+		printf("link %s: not attached\n", l->name);
+	fputs(body, stdout);
+	free(body);
+	return broken;
+}
+
+/* An end the hook attached whose link pairs.ini no longer has (until its release). */
+static int
+in_pairs(const struct pairs *p, const struct state_end *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlinks; i++)
+		if (p->links[i].nends == 2 && strcmp(p->links[i].name, e->link) == 0 &&
+		    pairs_link_has(&p->links[i], e->domain))
+			return 1;
+	return 0;
+}
+
+static int
+show(const struct pairs *p, struct state *s)
+{
+	struct names nm;
+	size_t i, shown = 0;
+	int broken = 0, rc;
+
+	for (i = 0; i < p->nlinks; i++) {
+		if ((rc = show_link(s, &p->links[i])) < 0)
+			return -1;
+		broken |= rc;
+	}
+	for (i = 0; i < s->nends; i++) {
+		const struct state_end *e = &s->ends[i];
+
+		if (e->dead || in_pairs(p, e))
+			continue;
+		if (shown++ == 0)
+			printf("attached ends that %s no longer links (released when their guest stops):\n",
+			    p->path);
+		printf("    %s link %s: attached at %s\n", e->domain, e->link, e->path);
+		broken |= inspect(s, e->path, &nm, stdout) != 0;
+	}
+	for (i = 0; i < s->npending; i++)
+		if (!s->pending[i].dead)
+			printf("guest %s: a prepare did not finish creating %s; the guest's next prepare or release finishes it\n",
+			    s->pending[i].domain, s->pending[i].path);
+	if (p->nlinks == 0 && shown == 0)
+		printf("%s has no links\n", p->path);
+	return broken;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const char *config = NULL;
+	char msg[PATH_MAX + 256];
+	struct pairs p;
+	struct state s;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
+		if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
+			return rc;
+	if (optind != argc)
+		return cmd_usage_error(argv[0], "takes no operands");
+	config = config_path(config);
+
+	if ((rc = cmd_load_pairs(config, &p)) < 0) {
+		pairs_free(&p);
+		return 1;
+	}
+	if (rc == 1)
+		cmd_note("%s does not exist; showing what the hook attached before", config);
+	else if (p.nerrors > 0)
+		log_warning("%s has %zu error%s; see vserlink check", config, p.nerrors,
+		    p.nerrors == 1 ? "" : "s");
+	rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg));
+	if (rc == 0 && state_load(&s, msg, sizeof(msg)) < 0)
+		rc = -1;
+	if (rc < 0) {
+		log_error("%s", msg);
+		rc = 1;
+	} else {
+		/* No state_dir: the hook never attached anything since boot. */
+		rc = show(&p, &s) != 0;
+	}
+	state_close(&s);
+	pairs_free(&p);
+	return rc;
+}

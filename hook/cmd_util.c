@@ -1,0 +1,156 @@
+/* cmd_util.c: what the subcommands share; see cmd.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "log.h"
+
+/* As large as the hook accepts on stdin. */
+#define MAX_XML_SIZE	(64u << 20)
+
+int
+cmd_option(int c, char **argv, const char *usage, const char **config)
+{
+	switch (c) {
+	case 'c':
+		*config = optarg;
+		return -1;
+	case 'h':
+		fputs(usage, stdout);
+		return 0;
+	case 'V':
+		puts("vserlink " VSERLINK_VERSION);
+		return 0;
+	case ':':
+		log_error("%s: option %s needs an argument; see vserlink %s --help",
+		    argv[0], argv[optind - 1], argv[0]);
+		return 1;
+	default:
+		if (optopt != 0)
+			log_error("%s: unknown option \"-%c\"; see vserlink %s --help",
+			    argv[0], optopt, argv[0]);
+		else
+			log_error("%s: unknown option \"%s\"; see vserlink %s --help",
+			    argv[0], argv[optind - 1], argv[0]);
+		return 1;
+	}
+}
+
+void
+cmd_note(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	char *c;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (c = msg; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "vserlink: %s\n", msg);
+}
+
+int
+cmd_usage_error(const char *name, const char *why)
+{
+	log_error("%s: %s; see vserlink %s --help", name, why, name);
+	return 1;
+}
+
+int
+cmd_load_pairs(const char *config, struct pairs *p)
+{
+	if (pairs_load(config, p) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return 1;
+	log_error("%s: %s", config, strerror(errno));
+	return -1;
+}
+
+size_t
+cmd_report_config(const struct pairs *p, const char *domain)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nerrors; i++) {
+		const struct config_error *e = &p->errors[i];
+
+		if (domain != NULL && !pairs_error_concerns(p, e, domain))
+			continue;
+		if (e->line)
+			log_error("%s:%u: %s", p->path, e->line, e->message);
+		else
+			log_error("%s: %s", p->path, e->message);
+		n++;
+	}
+	return n;
+}
+
+int
+cmd_concerned(const struct pairs *p, const char *domain)
+{
+	size_t i;
+
+	if (pairs_mentions(p, domain))
+		return 1;
+	for (i = 0; i < p->nerrors; i++)
+		if (pairs_error_concerns(p, &p->errors[i], domain))
+			return 1;
+	return 0;
+}
+
+char *
+cmd_read_fd(int fd, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = xcalloc(1, cap + 1);
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_XML_SIZE) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			errno = e;
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int
+cmd_parse_xml(const char *what, const char *buf, size_t len, struct domain *d)
+{
+	char err[256];
+
+	if (domain_parse(buf, len, d, err, sizeof(err)) < 0) {
+		log_error("%s: %s", what, err);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * cmd_virsh.c: the defined guests' XML, for "vserlink check" run by hand.
+ *
+ * Only check calls this, and only without XML files on its command line:
+ * the hook must never ask libvirt anything (libvirt waits for the hook, so a
+ * call back into it can deadlock the daemon). virsh is optional; without it
+ * check validates pairs.ini alone. virsh's own messages pass through to
+ * stderr.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "log.h"
+
+extern char **environ;
+
+/* The first executable "virsh" on $PATH, or NULL. */
+static char *
+find_virsh(void)
+{
+	const char *path = getenv("PATH"), *c, *end;
+
+	if (path == NULL || path[0] == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (c = path; ; c = end + 1) {
+		char *f;
+
+		end = strchr(c, ':');
+		if (end == NULL)
+			end = c + strlen(c);
+		/* An empty entry is the current directory: not for a root tool. */
+		if (end > c && c[0] == '/') {
+			f = xasprintf("%.*s/virsh", (int)(end - c), c);
+			if (access(f, X_OK) == 0)
+				return f;
+			free(f);
+		}
+		if (*end == '\0')
+			return NULL;
+	}
+}
+
+/*
+ * Runs "virsh ARGS..." (up to four); returns its stdout, or NULL when it
+ * failed (virsh has said why on stderr) or could not run (a warning says why).
+ */
+static char *
+run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	const char *given[] = { "virsh", a1, a2, a3, a4 };
+	char *args[6] = { NULL };
+	posix_spawn_file_actions_t fa;
+	int pfd[2], status, e;
+	size_t i;
+	char *out = NULL;
+	pid_t pid;
+
+	/* posix_spawn takes char *const[]; give it copies rather than cast. */
+	for (i = 0; i < 5 && given[i] != NULL; i++)
+		args[i] = xstrdup(given[i]);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		log_warning("virsh %s: %s", a1, strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+	e = posix_spawn(&pid, virsh, &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (e != 0) {
+		close(pfd[0]);
+		log_warning("%s: %s", virsh, strerror(e));
+		goto out;
+	}
+	out = cmd_read_fd(pfd[0], len);
+	e = errno;
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (out == NULL) {
+		log_warning("virsh %s: reading its output: %s", a1, strerror(e));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(out);
+		out = NULL;
+	}
+out:
+	for (i = 0; i < 5; i++)
+		free(args[i]);
+	return out;
+}
+
+/* Nonzero when name is one of the lines of list. */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *c = list;
+
+	while (*c != '\0') {
+		if (strncmp(c, name, n) == 0 && (c[n] == '\n' || c[n] == '\0'))
+			return 1;
+		if ((c = strchr(c, '\n')) == NULL)
+			break;
+		c++;
+	}
+	return 0;
+}
+
+static int
+seen_before(const struct pairs *p, size_t li, size_t ei)
+{
+	const char *d = p->links[li].ends[ei].domain;
+	size_t i, j;
+
+	for (i = 0; i <= li; i++)
+		for (j = 0; j < p->links[i].nends && (i < li || j < ei); j++)
+			if (strcmp(p->links[i].ends[j].domain, d) == 0)
+				return 1;
+	return 0;
+}
+
+int
+virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
+{
+	char *virsh, *list;
+	size_t i, j, len;
+
+	*out = NULL;
+	*n = 0;
+	if ((virsh = find_virsh()) == NULL)
+		return -1;
+	if ((list = run_virsh(virsh, &len, "list", "--all", "--name", NULL)) == NULL) {
+		log_warning("virsh list failed; checked %s alone", p->path);
+		free(virsh);
+		return 0;
+	}
+	for (i = 0; i < p->nlinks; i++) {
+		for (j = 0; j < p->links[i].nends; j++) {
+			const char *d = p->links[i].ends[j].domain;
+			char *xml;
+
+			if (seen_before(p, i, j))
+				continue;
+			if (!listed(list, d)) {
+				log_warning("guest %s: libvirt has no such guest; its links were not checked", d);
+				continue;
+			}
+			if ((xml = run_virsh(virsh, &len, "dumpxml", "--inactive", "--domain", d)) == NULL) {
+				log_warning("guest %s: virsh dumpxml failed; its links were not checked", d);
+				continue;
+			}
+			*out = xreallocarray(*out, *n + 1, sizeof(**out));
+			(*out)[*n].name = xstrdup(d);
+			(*out)[*n].xml = xml;
+			(*out)[*n].len = len;
+			(*n)++;
+		}
+	}
+	free(list);
+	free(virsh);
+	return 0;
+}

@@ -1,0 +1,241 @@
+/*
+ * cmd_xml.c: "vserlink xml [-d DIR] DOMAIN".
+ *
+ * Prints the devices to paste into "virsh edit DOMAIN" for each of its
+ * links: a pipe chardev per linked port, with the path DIR/LINK.GUEST.
+ *
+ * The default DIR is on /run: after a host crash the FIFOs vanish together
+ * with the hook's state in /run/vserlink, whereas FIFOs left in a persistent
+ * directory would be foreign to the hook after the reboot and stop both
+ * guests from starting. make install creates DIR and a tmpfiles.d entry
+ * that recreates it at boot, root-owned and 0755 (QEMU, which opens the
+ * FIFOs as its own user, must be able to search it; the hook refuses
+ * directories that others can write).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cmd.h"
+#include "config.h"
+#include "fsops.h"
+#include "log.h"
+
+static const char usage[] =
+    "usage: vserlink xml [-c FILE] [-d DIR] DOMAIN\n"
+    "Prints the <channel>, <serial>, <parallel> or <console> elements to add\n"
+    "with \"virsh edit DOMAIN\" inside <devices>, one per port that pairs.ini\n"
+    "links, as type='pipe' chardevs with the path DIR/LINK.DOMAIN.\n"
+    "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n"
+    "  -d DIR     put the pipes in DIR (default " PIPE_DIR ")\n";
+
+/* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
+static char *
+pipe_path(const char *dir, const char *link, const char *domain)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return xasprintf("%.*s/%s.%s", (int)len, len == 1 ? "" : dir, link, domain);
+}
+
+static void
+put_escaped(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", stdout); break;
+		case '<': fputs("&lt;", stdout); break;
+		case '>': fputs("&gt;", stdout); break;
+		case '\'': fputs("&apos;", stdout); break;
+		case '"': fputs("&quot;", stdout); break;
+		default: putchar(*s); break;
+		}
+	}
+}
+
+/* XML forbids "--" in a comment and a '-' before its end; control characters are out too. */
+static int
+comment_safe(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (strstr(s, "--") != NULL || (len > 0 && s[len - 1] == '-'))
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* "serial3" -> "serial" and 3; libvirt names these ports by <target port='N'/>. */
+static int
+numbered(const char *port, const char *prefix, unsigned long *n)
+{
+	size_t len = strlen(prefix);
+	char *end;
+
+	if (strncmp(port, prefix, len) != 0 || port[len] < '0' || port[len] > '9')
+		return 0;
+	*n = strtoul(port + len, &end, 10);
+	return *end == '\0' && *n <= 65535;
+}
+
+static void
+put_device(const char *port, const char *path)
+{
+	static const char *const kinds[] = { "serial", "parallel", "console" };
+	unsigned long n;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!numbered(port, kinds[i], &n))
+			continue;
+		printf("<%s type='pipe'>\n  <source path='", kinds[i]);
+		put_escaped(path);
+		if (i == 2)
+			printf("'/>\n  <target type='virtio' port='%lu'/>\n</%s>\n", n, kinds[i]);
+		else
+			printf("'/>\n  <target port='%lu'/>\n</%s>\n", n, kinds[i]);
+		return;
+	}
+	fputs("<channel type='pipe'>\n  <source path='", stdout);
+	put_escaped(path);
+	fputs("'/>\n  <target type='virtio' name='", stdout);
+	put_escaped(port);
+	fputs("'/>\n</channel>\n", stdout);
+}
+
+/*
+ * Link and guest names may both hold dots, so two ends could get one path
+ * (link "a" of guest "b.c", link "a.b" of guest "c"). Returns the other end
+ * with the same default path, or NULL.
+ */
+static const struct link_end *
+check_clash(const struct pairs *p, const struct link *mine, const struct link_end *me,
+    const struct link **other)
+{
+	size_t i, j;
+	char *a = xasprintf("%s.%s", mine->name, me->domain);
+
+	for (i = 0; i < p->nlinks; i++) {
+		for (j = 0; j < p->links[i].nends; j++) {
+			const struct link_end *e = &p->links[i].ends[j];
+			char *b;
+			int same;
+
+			if (e == me)
+				continue;
+			b = xasprintf("%s.%s", p->links[i].name, e->domain);
+			same = strcmp(a, b) == 0;
+			free(b);
+			if (same) {
+				free(a);
+				*other = &p->links[i];
+				return e;
+			}
+		}
+	}
+	free(a);
+	return NULL;
+}
+
+static int
+print_links(const struct pairs *p, const char *domain, const char *dir)
+{
+	size_t i, j;
+	int errors = 0, n = 0;
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct link *l = &p->links[i];
+		const struct link_end *me = NULL, *peer = NULL, *clash;
+		const struct link *other;
+		const char *why;
+		char *path;
+
+		for (j = 0; j < l->nends; j++) {
+			if (strcmp(l->ends[j].domain, domain) == 0)
+				me = &l->ends[j];
+			else
+				peer = &l->ends[j];
+		}
+		if (me == NULL)
+			continue;
+		path = pipe_path(dir, l->name, domain);
+		if ((why = fs_bad_pipe_path(path)) != NULL) {
+			log_error("guest %s: link %s (%s): %s: %s", domain, l->name, me->port, path, why);
+			errors++;
+		} else if ((clash = check_clash(p, l, me, &other)) != NULL) {
+			log_error("guest %s: link %s (%s): %s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
+			    domain, l->name, me->port, path, clash->domain, clash->port, other->name);
+			errors++;
+		} else {
+			if (n++ > 0)
+				putchar('\n');
+			if (peer != NULL && comment_safe(l->name) && comment_safe(peer->domain) &&
+			    comment_safe(peer->port))
+				printf("<!-- vserlink link %s: to guest %s, port %s -->\n", l->name,
+				    peer->domain, peer->port);
+			put_device(me->port, path);
+		}
+		free(path);
+	}
+	return errors;
+}
+
+int
+cmd_xml(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_LONGOPTS,
+		{ "dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *dir = PIPE_DIR, *domain;
+	char msg[PATH_MAX + 128];
+	struct pairs p;
+	int c, rc, fd;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS "d:", longopts, NULL)) != -1) {
+		if (c == 'd')
+			dir = optarg;
+		else if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
+			return rc;
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(argv[0], "expects one DOMAIN");
+	domain = argv[optind];
+	config = config_path(config);
+
+	if ((rc = cmd_load_pairs(config, &p)) != 0) {
+		if (rc == 1)
+			log_error("%s: does not exist; write the links there first", config);
+		pairs_free(&p);
+		return 1;
+	}
+	if (cmd_report_config(&p, domain) > 0) {
+		pairs_free(&p);
+		return 1;
+	}
+	if (!pairs_mentions(&p, domain)) {
+		log_error("guest %s: %s has no link for it", domain, config);
+		pairs_free(&p);
+		return 1;
+	}
+	rc = print_links(&p, domain, dir) > 0;
+	pairs_free(&p);
+	if (rc == 0) {
+		/* What is printed is right; where it points must exist too. */
+		if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) < 0)
+			log_warning("%s; the hook needs this directory, root-owned and not writable by others (make install creates " PIPE_DIR ")",
+			    msg);
+		else
+			close(fd);
+	}
+	return rc;
+}
