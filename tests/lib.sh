@@ -102,10 +102,12 @@ absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
 # send FROM_OUT TO_IN DATA: DATA written into FROM_OUT comes out of TO_IN.
 send() { "$FIFO_IO" send "$1" "$2" "$3" >/dev/null; }
 # wired A B: pipe paths A and B (without suffix) form a working null-modem
-# cable: bytes cross both ways, and neither end hears itself.
+# cable: bytes cross both ways, and neither end hears itself. What the
+# loop checks leave in the pipe is read back out, in case a holder keeps it.
 wired() {
 	send "$1.out" "$2.in" "a-to-b-$RANDOM" && send "$2.out" "$1.in" "b-to-a-$RANDOM" &&
-		! send "$1.out" "$1.in" "loop-a-$RANDOM" && ! send "$2.out" "$2.in" "loop-b-$RANDOM"
+		! send "$1.out" "$1.in" "loop-a-$RANDOM" && "$FIFO_IO" read "$2.in" >/dev/null &&
+		! send "$2.out" "$2.in" "loop-b-$RANDOM" && "$FIFO_IO" read "$1.in" >/dev/null
 }
 
 # hold PATH...: keeps PATHs open read-write as QEMU does, until teardown.

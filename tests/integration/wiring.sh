@@ -62,7 +62,6 @@ hook guesta prepare begin <"$T/a.xml"
 hook guestb prepare begin <"$T/b.xml"
 pairs </dev/null
 check "release after the link left pairs.ini exits 0" hook guesta release end <"$T/a.xml"
-ls -la $P; cat $STATE/state; cat $T/err
 check "  and still removes the guest's names" absent "$P/a1.in"
 echo "this line is not ini" >>"$T/pairs.ini"
 check "release with a broken pairs.ini exits 0" hook guestb release end <"$T/b.xml"

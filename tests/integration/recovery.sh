@@ -1,0 +1,65 @@
+#!/bin/bash
+# What a hook killed half way leaves behind is cleaned up or adopted by the
+# next run, and never anyone else's file. (tests/integration/crash.sh kills
+# the hook at every step; this test plants the states such a kill leaves.)
+. "$(dirname "$0")/../lib.sh"
+setup
+P=$T/p
+pairs <<INI
+[l1]
+guesta = org.linux-kvm.port.1
+guestb = org.linux-kvm.port.1
+INI
+domain guesta pipe:org.linux-kvm.port.1:$P/a1 >"$T/a.xml"
+domain guestb pipe:org.linux-kvm.port.1:$P/b1 >"$T/b.xml"
+
+# Killed between mkfifo and recording the FIFO: the state says "pending".
+hook guesta prepare begin <"$T/a.xml"; hook guesta release end <"$T/a.xml"
+printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.in" >"$STATE/state"
+mkfifo -m 600 "$P/a1.in"
+check "a FIFO of a run that died before recording it is adopted" hook guesta prepare begin <"$T/a.xml"
+check "  and the link works" bash -c "'$VSERLINK_BIN' hook guestb prepare begin - <'$T/b.xml'" 
+check "  both ways" wired "$P/a1" "$P/b1"
+hook guesta release end <"$T/a.xml"; hook guestb release end <"$T/b.xml"
+
+# The same, but the start then failed: release removes the adopted FIFO.
+printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.out" >"$STATE/state"
+mkfifo -m 600 "$P/a1.out"
+check "release after a prepare that died removes its pending FIFO" hook guesta release end <"$T/a.xml"
+check "  it is gone" absent "$P/a1.out"
+check "  and the guest is forgotten" bash -c "! grep -q guesta '$STATE/state'"
+
+# A pending name that someone else owns is not ours to take or remove.
+printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.in" >"$STATE/state"
+mkfifo -m 600 "$P/a1.in"; chown nobody "$P/a1.in"
+check "a pending name owned by another user is refused at prepare" ! hook guesta prepare begin <"$T/a.xml"
+check "  with the reason" err_has "$P/a1.in: is a FIFO that vserlink did not create"
+hook guesta release end <"$T/a.xml"
+check "  and left alone at release" is_fifo "$P/a1.in"
+check "  with a warning" err_has "left alone"
+rm -f "$P/a1.in"
+
+# Killed between recording the intent and wiring: release cleans up.
+hook guesta prepare begin <"$T/a.xml"
+rm "$P/a1.out"
+check "a half-wired end is completed by the next prepare" hook guesta prepare begin <"$T/a.xml"
+check "  both names exist" is_fifo "$P/a1.out"
+hook guestb prepare begin <"$T/b.xml"
+rm "$P/b1.in"
+check "a half-joined end is completed by the next prepare" hook guestb prepare begin <"$T/b.xml"
+check "  and the link works" wired "$P/a1" "$P/b1"
+
+# A stale FIFO of ours where the running peer's should be is replaced.
+hook guestb release end <"$T/b.xml"
+hold "$P/a1.in" "$P/a1.out"
+printf 'vserlink-state 1\n' >"$STATE/state.keep"
+hook guestb prepare begin <"$T/b.xml"
+check "joined the running peer" same_file "$P/b1.in" "$P/a1.out"
+
+# A state file vserlink did not write stops prepare with a clear message.
+cp "$STATE/state" "$STATE/state.good"
+echo "rm -rf /" >>"$STATE/state"
+check "a corrupt state file is refused" ! hook guesta prepare begin <"$T/a.xml"
+check "  naming the file and line" err_has "$STATE/state:"
+mv "$STATE/state.good" "$STATE/state"
+done_testing
