@@ -39,12 +39,14 @@ static const char usage[] =
 struct guest {
 	char		*source;	/* for messages: a file, or virsh */
 	struct domain	 xml;
+	int		 linked;	/* pairs.ini concerns it */
 	int		 refused;	/* the hook would refuse its start */
+	size_t		 nports;	/* linked ports, when not refused */
 };
 
 /* A linked port of a guest that passed its dry run. */
 struct end {
-	const struct guest	*g;
+	struct guest		*g;
 	const struct link	*l;
 	const struct domain_port *port;
 	const char		*peer;
@@ -156,7 +158,7 @@ config_refuses(const struct pairs *p, const char *domain)
 }
 
 static void
-collect_ends(struct check *c, const struct guest *g)
+collect_ends(struct check *c, struct guest *g)
 {
 	const struct pairs *p = c->p;
 	size_t i, j;
@@ -188,10 +190,9 @@ check_guest(struct check *c, struct guest *g, FILE *devnull)
 	const char *name = g->xml.name;
 	size_t before = c->nends;
 
-	if (!cmd_concerned(c->p, name)) {
-		printf("guest %s (%s): not linked\n", name, g->source);
+	if (!cmd_concerned(c->p, name))
 		return;
-	}
+	g->linked = 1;
 	if (config_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
@@ -205,8 +206,24 @@ check_guest(struct check *c, struct guest *g, FILE *devnull)
 		return;
 	}
 	collect_ends(c, g);
-	printf("guest %s (%s): %zu linked port%s can be wired\n", name, g->source,
-	    c->nends - before, c->nends - before == 1 ? "" : "s");
+	g->nports = c->nends - before;
+}
+
+/* After the messages, what became of each guest that has none. */
+static void
+report_guests(const struct check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++) {
+		const struct guest *g = &c->g[i];
+
+		if (!g->linked)
+			printf("guest %s (%s): not linked\n", g->xml.name, g->source);
+		else if (!g->refused)
+			printf("guest %s (%s): %zu linked port%s can be wired\n", g->xml.name,
+			    g->source, g->nports, g->nports == 1 ? "" : "s");
+	}
 }
 
 /* --- across guests: what the second start of a link would refuse --- */
@@ -247,6 +264,7 @@ check_shared_paths(struct check *c)
 		else
 			log_error(END_FMT "%s: already in use by guest %s (link %s)",
 			    END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
+		b->g->refused = 1;
 		c->errors++;
 	}
 	free(v);
@@ -298,6 +316,7 @@ check_file_systems(struct check *c)
 				log_error(END_FMT "%s%s and guest %s's %s%s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
 				    END_ARGS(b), b->port->path, suffix[k], a->g->xml.name,
 				    a->port->path, suffix[1 - k]);
+			b->g->refused = 1;
 			c->errors++;
 		}
 	}
@@ -393,8 +412,9 @@ cmd_check(int argc, char **argv)
 	}
 	check_shared_paths(&c);
 	check_file_systems(&c);
-	note_unchecked(&c);
 	warn_labels(&c);
+	report_guests(&c);
+	note_unchecked(&c);
 
 	for (i = 0; i < c.ng; i++) {
 		domain_free(&c.g[i].xml);
