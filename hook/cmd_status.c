@@ -36,11 +36,15 @@ struct names {
 	int		 ok[2];		/* a FIFO of ours */
 };
 
-/* Looks at PATH.in and PATH.out; writes a line to out for each problem. */
+/*
+ * Looks at PATH.in and PATH.out of guest domain's end; writes a line to out
+ * for each problem.
+ */
 static int
-inspect(struct state *s, const char *path, struct names *nm, FILE *out)
+inspect(struct state *s, const char *domain, const char *path, struct names *nm,
+    FILE *out)
 {
-	char msg[PATH_MAX + 128], *dir;
+	char msg[PATH_MAX + 128], full[PATH_MAX + 8], *dir;
 	const char *slash = strrchr(path, '/');
 	int dfd, k, problems = 0;
 
@@ -61,7 +65,11 @@ inspect(struct state *s, const char *path, struct names *nm, FILE *out)
 		struct stat *st = &nm->st[k];
 
 		snprintf(name, sizeof(name), "%s%s", slash + 1, suffix[k]);
-		if (fs_lstat(dfd, name, st) < 0) {
+		snprintf(full, sizeof(full), "%s%s", path, suffix[k]);
+		if (state_is_pending(s, domain, full)) {
+			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
+			    full);
+		} else if (fs_lstat(dfd, name, st) < 0) {
 			fprintf(out, "        %s%s: %s\n", path, suffix[k],
 			    errno == ENOENT ? "missing" : strerror(errno));
 		} else if (!S_ISFIFO(st->st_mode)) {
@@ -111,7 +119,7 @@ show_link(struct state *s, const struct link *l)
 		}
 		nattached++;
 		fprintf(out, "    %s %s: attached at %s\n", e->domain, e->port, att[j]->path);
-		broken |= inspect(s, att[j]->path, &nm[j], out) != 0;
+		broken |= inspect(s, e->domain, att[j]->path, &nm[j], out) != 0;
 	}
 	/* Each end's .in must be the other's .out: one FIFO, two names. */
 	if (nattached == 2) {
@@ -176,12 +184,8 @@ show(const struct pairs *p, struct state *s)
 			printf("attached ends that %s no longer links (released when their guest stops):\n",
 			    p->path);
 		printf("    %s link %s: attached at %s\n", e->domain, e->link, e->path);
-		broken |= inspect(s, e->path, &nm, stdout) != 0;
+		broken |= inspect(s, e->domain, e->path, &nm, stdout) != 0;
 	}
-	for (i = 0; i < s->npending; i++)
-		if (!s->pending[i].dead)
-			printf("guest %s: a prepare did not finish creating %s; the guest's next prepare or release finishes it\n",
-			    s->pending[i].domain, s->pending[i].path);
 	if (p->nlinks == 0 && shown == 0)
 		printf("%s has no links\n", p->path);
 	return broken;

@@ -40,7 +40,9 @@ pipe_path(const char *dir, const char *link, const char *domain)
 
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
-	return xasprintf("%.*s/%s.%s", (int)len, len == 1 ? "" : dir, link, domain);
+	if (len == 1 && dir[0] == '/')
+		len = 0;
+	return xasprintf("%.*s/%s.%s", (int)len, dir, link, domain);
 }
 
 static void
