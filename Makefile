@@ -21,10 +21,11 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD      ?= build
 
-WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
+WARN := -Werror -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
         -Wmissing-prototypes -Wwrite-strings -Wvla -Wno-unused-parameter
 # Project flags first, the user's CFLAGS last so they can override.
-VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
+# Recursive (=): pkg-config runs when a file is built, after "make deps" installed it.
+VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              -DPIPE_DIR='"$(PIPEDIR)"' \
@@ -42,12 +43,12 @@ VS_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit 
 ifeq ($(SANITIZE),1)
   VS_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   VS_LDFLAGS := -fsanitize=address,undefined
-  VS_LIBS    := $(shell $(PKG_CONFIG) --libs libxml-2.0 inih)
+  VS_LIBS     = $(shell $(PKG_CONFIG) --libs libxml-2.0 inih)
   BUILD      := build/sanitize
   LINK_SRC   :=
 else
   VS_LDFLAGS := -static-pie -Wl,--wrap=getaddrinfo,--wrap=gethostbyname,--wrap=dlopen
-  VS_LIBS    := $(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih) -lstdc++
+  VS_LIBS     = $(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih) -lstdc++
   LINK_SRC   := hook/static_link.c
 endif
 
@@ -107,8 +108,24 @@ install: $(BIN)
 uninstall:
 	$(INSTALL_VARS) sh install/install.sh uninstall
 
+# Installs the build dependencies, libvirt, QEMU and a guest kernel (Debian 12, as root).
+deps:
+	bash install/deps.sh
+
+# Two throwaway guests linked by four ports on the local libvirt.
+demo: $(BIN)
+	bash install/demo.sh $(BIN)
+
+# The end-to-end test alone: a real libvirt daemon and two QEMU guests.
+e2e: $(BIN)
+	bash tests/e2e/run.sh $(BIN)
+
+# The hook's cost per event against a bare process and a shell hook.
+bench: $(BIN)
+	sh tests/bench/run.sh $(BIN) tests/bench/results.md
+
 clean:
 	rm -rf build
 
-.PHONY: all check clean install uninstall
+.PHONY: all check clean install uninstall deps demo e2e bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -159,25 +159,34 @@ int
 fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
     struct stat *st)
 {
-	int fd, e;
+	mode_t mask;
+	int r;
 
-	if (mkfifoat(dfd, name, 0600) < 0)
+	/* Created with its final mode: no window, and no chmod to pay for. */
+	mask = umask(0);
+	r = mkfifoat(dfd, name, mode & 0777);
+	umask(mask);
+	if (r < 0)
 		return -1;
 	FAULT_POINT("fs_mkfifo: after mkfifoat");
-	if ((fd = open_fifo(dfd, name, NULL, st)) < 0)
+	/*
+	 * The name is ours and root's alone: fs_open_dir admits no directory
+	 * where anyone else could rename or remove it. So what it names now is
+	 * what we made, and it may be looked at and chowned by name.
+	 */
+	if (fs_lstat(dfd, name, st) < 0)
 		return -1;
-	/* Owner and mode are set on the descriptor: on the object we made. */
-	if ((st->st_uid != uid || st->st_gid != gid) && fchown(fd, uid, gid) < 0)
-		goto fail;
-	if (fchmod(fd, mode & 0777) < 0 || fstat(fd, st) < 0)
-		goto fail;
-	close(fd);
+	if (!S_ISFIFO(st->st_mode)) {
+		errno = ESTALE;
+		return -1;
+	}
+	if (st->st_uid != uid || st->st_gid != gid) {
+		if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return -1;
+		st->st_uid = uid;
+		st->st_gid = gid;
+	}
 	return 0;
-fail:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 int

@@ -70,6 +70,9 @@ struct run {
 	struct plan		*plans;
 	size_t			 nplans;
 	int			 errors;
+	/* For the one syslog line per event: a line per FIFO costs more than the FIFO. */
+	unsigned long		 created, joined, removed;
+	long			 dropped;
 };
 
 #define PLAN_FMT	"guest %s: link %s (%s): "
@@ -378,6 +381,22 @@ plan_link(struct run *r, struct plan *pl)
 
 /* --- prepare: doing it --- */
 
+/*
+ * The record of a FIFO whose last name is about to go is dropped, and the
+ * name made pending, in the state saved before the unlink. Dropped after
+ * it, a run killed in between would leave the record of a freed inode, and
+ * the next FIFO to get that inode number, anyone's, would pass for ours.
+ * Until the unlink, the pending name is adoptable by the next run.
+ */
+static void
+forget_before_unlink(struct run *r, const struct name *n)
+{
+	if (n->ours && n->st.st_nlink == 1) {
+		state_drop_fifo(&r->s, &n->st);
+		state_add_pending(&r->s, r->domain, n->full);
+	}
+}
+
 static void
 fail_step(struct run *r, const struct plan *pl, const char *path, const char *what)
 {
@@ -417,8 +436,7 @@ do_join(struct run *r, struct plan *pl, int k)
 		fail_step(r, pl, n->full, "link");
 		return;
 	} else {
-		log_info(PLAN_FMT "linked %s to guest %s's %s", PLAN_ARGS(r, pl), n->full,
-		    pl->peer_domain, peer->full);
+		r->joined++;
 	}
 	/* What the peer wrote while this end was down waits in d[0]. */
 	if (k == 0 && pairs_backlog(r->p, pl->link) == BACKLOG_DISCARD) {
@@ -428,9 +446,8 @@ do_join(struct run *r, struct plan *pl, int k)
 			fprintf(plan, "drain %s\n", n->full);
 		else if ((dropped = fs_drain(n->dir->fd, n->base, &peer->st)) < 0)
 			fail_step(r, pl, n->full, "drain");
-		else if (dropped > 0)
-			log_info(PLAN_FMT "dropped %ld bytes guest %s wrote while this end was down",
-			    PLAN_ARGS(r, pl), dropped, pl->peer_domain);
+		else
+			r->dropped += dropped;
 	}
 }
 
@@ -460,7 +477,7 @@ execute(struct run *r, struct plan *pl)
 			} else {
 				FAULT_POINT("prepare: after mkfifo, owner and mode");
 				state_add_fifo(&r->s, &n->st);
-				log_info(PLAN_FMT "created %s", PLAN_ARGS(r, pl), n->full);
+				r->created++;
 			}
 			break;
 		case ACT_LINK:
@@ -556,6 +573,8 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 			for (k = 0; k < 2; k++)
 				if (r.plans[i].d[k].act == ACT_CREATE)
 					state_add_pending(&r.s, domain, r.plans[i].d[k].mine.full);
+				else if (r.plans[i].d[k].act == ACT_REPLACE)
+					forget_before_unlink(&r, &r.plans[i].d[k].mine);
 		}
 		save_state(&r);
 		if (r.errors)
@@ -565,6 +584,10 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 		execute(&r, &r.plans[i]);
 	state_clear_pending(&r.s, domain);
 	save_state(&r);
+	if (!o->plan)
+		log_info("guest %s: prepared %zu link%s: %lu FIFOs created, %lu joined, %ld bytes of backlog dropped%s",
+		    domain, r.nplans, r.nplans == 1 ? "" : "s", r.created, r.joined, r.dropped,
+		    r.errors ? "; with errors" : "");
 out:
 	run_free(&r);
 	return r.errors ? 1 : 0;
@@ -605,9 +628,37 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 		/* The last name gone, the inode may be reused: forget it. */
 		if (n.st.st_nlink == 1)
 			state_drop_fifo(&r->s, &n.st);
-		log_info("guest %s: link %s: removed %s", r->domain, e->link, n.full);
+		r->removed++;
 	}
 	free(n.full);
+}
+
+/* Applies forget_before_unlink to the names of domain's ends; returns how many it forgot. */
+static size_t
+forget_last_names(struct run *r)
+{
+	size_t i, forgotten = 0;
+	int k;
+
+	for (i = 0; i < r->s.nends; i++) {
+		const struct state_end *e = &r->s.ends[i];
+
+		if (e->dead || strcmp(e->domain, r->domain) != 0)
+			continue;
+		for (k = 0; k < 2; k++) {
+			struct name n;
+
+			if (name_init(r, &n, e->path, suffix[k]) == 0) {
+				name_look(r, &n);
+				if (n.ours && n.st.st_nlink == 1) {
+					forget_before_unlink(r, &n);
+					forgotten++;
+				}
+			}
+			free(n.full);
+		}
+	}
+	return forgotten;
 }
 
 int
@@ -635,6 +686,14 @@ wire_release(const char *domain, const struct pairs *p, const struct wire_opts *
 	if (open_state(&r, 0) != 0)
 		goto out;
 
+	if (!o->plan && forget_last_names(&r) > 0) {
+		save_state(&r);
+		if (r.errors)
+			goto out;
+		/* Those are the only records dropped yet; release_name drops each after its unlink. */
+		for (i = 0; i < r.s.nfifos; i++)
+			r.s.fifos[i].dead = 0;
+	}
 	for (i = 0; i < r.s.nends; i++) {
 		struct state_end *e = &r.s.ends[i];
 
@@ -646,6 +705,9 @@ wire_release(const char *domain, const struct pairs *p, const struct wire_opts *
 	}
 	state_clear_pending(&r.s, domain);
 	save_state(&r);
+	if (!o->plan)
+		log_info("guest %s: released: %lu FIFO names removed%s", domain, r.removed,
+		    r.errors ? "; with errors" : "");
 out:
 	run_free(&r);
 	return r.errors ? 1 : 0;
