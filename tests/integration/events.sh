@@ -28,4 +28,31 @@ domain guestz pipe:org.linux-kvm.port.1:$P/z1 >"$T/z.xml"
 check "migrate begin of an unlinked guest exits 0" hook guestz migrate begin <"$T/z.xml"
 check "restore of a linked guest exits 0 (prepare does the wiring)" hook guesta restore begin <"$T/a.xml"
 check "the hook with too few arguments fails with usage" ! "$VSERLINK_BIN" hook guesta
+
+# A guest may be named like any subcommand or option.
+for name in hook check plan status xml --help --version; do
+	pairs <<INI
+[l]
+$name = org.linux-kvm.port.1
+guestb = org.linux-kvm.port.1
+INI
+	domain "$name" pipe:org.linux-kvm.port.1:$P/n1 >"$T/n.xml"
+	check "a guest named $name is wired by prepare" hook "$name" prepare begin <"$T/n.xml"
+	check "  its FIFOs exist" is_fifo "$P/n1.in"
+	check "  and release removes them" hook "$name" release end <"$T/n.xml"
+	check "  all of them" absent "$P/n1.in"
+done
+
+# Installed under any name but vserlink, the program is the hook itself.
+ln -s "$VSERLINK_BIN" "$T/qemu"
+pairs <<INI
+[port1]
+guesta = org.linux-kvm.port.1
+guestb = org.linux-kvm.port.1
+INI
+check "run as qemu DOMAIN prepare begin -, it wires" \
+	bash -c "timeout 10 '$T/qemu' guesta prepare begin - <'$T/a.xml' >'$T/out' && [ ! -s '$T/out' ]"
+check "  the FIFOs exist" is_fifo "$P/a1.out"
+check "run as qemu DOMAIN release end -, it unwires" bash -c "timeout 10 '$T/qemu' guesta release end - <'$T/a.xml'"
+check "  the FIFOs are gone" absent "$P/a1.out"
 done_testing
