@@ -1,0 +1,136 @@
+# shellcheck shell=bash
+# The proofs the end-to-end test makes, each a command that succeeds or fails and says why on stderr:
+# the FIFOs on disk, and bytes sent by one guest's agent arriving at the other's. Sourced by run.sh,
+# which sets:
+#   links    array of "LINK PORT_ON_A PORT_ON_B"
+#   ports    directory of the linked ports' source paths, named "a.PORT" and "b.PORT"
+#   state    the hook's state_dir
+#   ctl_a, ctl_b, log_a, log_b   the agents' control FIFO bases and event logs
+
+# port_path a|b PORT: the source path of a guest's port.
+port_path() { printf '%s/%s.%s' "$ports" "$1" "$2"; }
+
+inode() { stat -c %i "$1"; }
+
+# wiring_ok: each link's FIFOs exist, and A's P.out is B's Q.in and A's P.in is B's Q.out (the same
+# inodes), with the two directions distinct.
+wiring_ok() {
+	local link pa pb a b bad=0 f
+	for link in "${links[@]}"; do
+		read -r link pa pb <<<"$link"
+		a=$(port_path a "$pa") b=$(port_path b "$pb")
+		for f in "$a.in" "$a.out" "$b.in" "$b.out"; do
+			[ -p "$f" ] || { say "$link: $f is not a FIFO"; bad=1; continue 2; }
+		done
+		[ "$(inode "$a.out")" = "$(inode "$b.in")" ] || { say "$link: $a.out and $b.in are different files"; bad=1; }
+		[ "$(inode "$a.in")" = "$(inode "$b.out")" ] || { say "$link: $a.in and $b.out are different files"; bad=1; }
+		[ "$(inode "$a.in")" != "$(inode "$a.out")" ] || { say "$link: $a.in and $a.out are the same file"; bad=1; }
+	done
+	return "$bad"
+}
+
+# ends_present a|b: the guest's ends of every link are FIFOs. ends_absent a|b: they are gone.
+ends_present() { ends_are "$1" present; }
+ends_absent() { ends_are "$1" absent; }
+ends_are() {
+	local link pa pb port f bad=0
+	for link in "${links[@]}"; do
+		read -r link pa pb <<<"$link"
+		if [ "$1" = a ]; then port=$pa; else port=$pb; fi
+		for f in "$(port_path "$1" "$port")".{in,out}; do
+			if [ "$2" = present ] && [ ! -p "$f" ]; then
+				say "$link: $f is missing or not a FIFO"
+				bad=1
+			elif [ "$2" = absent ] && { [ -e "$f" ] || [ -L "$f" ]; }; then
+				say "$link: $f is still there"
+				bad=1
+			fi
+		done
+	done
+	return "$bad"
+}
+
+# nothing_left: no file of any kind is left in the ports directory, and no FIFO or symlink in the
+# state_dir (where the hook may keep a lock file and bookkeeping).
+nothing_left() {
+	local left
+	left=$(find "$ports" -mindepth 1 ! -type d; find "$state" -mindepth 1 \( -type p -o -type l \) 2>/dev/null)
+	[ -z "$left" ] && return 0
+	say "left behind:"
+	# shellcheck disable=SC2086 # one path per word
+	ls -li $left >&2
+	return 1
+}
+
+# peer_of a|b PORT: prints "b|a PORT" of the other end of the port's link.
+peer_of() {
+	local link pa pb
+	for link in "${links[@]}"; do
+		read -r link pa pb <<<"$link"
+		if [ "$1" = a ] && [ "$2" = "$pa" ]; then echo "b $pb"; return; fi
+		if [ "$1" = b ] && [ "$2" = "$pb" ]; then echo "a $pa"; return; fi
+	done
+}
+
+# exchange ROUND: each agent writes a token naming the round, itself and the port to each of its linked
+# ports; succeeds when every token has arrived exactly once at the other end of its link within 60 s.
+exchange() {
+	local round=$1 g link pa pb port i=0
+	for link in "${links[@]}"; do
+		read -r link pa pb <<<"$link"
+		for g in a b; do
+			if [ "$g" = a ]; then port=$pa; else port=$pb; fi
+			i=$((i + 1))
+			agent_say "$(ctl_of "$g")" "send $round.$i $port tok/$round/$g/$port"
+		done
+	done
+	wait_until 60 all_arrived "$round" && return 0
+	all_arrived "$round" verbose
+	return 1
+}
+
+# all_arrived ROUND [verbose]: every token of ROUND is in its receiver's log exactly once.
+all_arrived() {
+	local round=$1 link pa pb from g port to_g to_p n missing=0
+	for link in "${links[@]}"; do
+		read -r link pa pb <<<"$link"
+		for from in "a $pa" "b $pb"; do
+			read -r g port <<<"$from"
+			read -r to_g to_p <<<"$(peer_of "$g" "$port")"
+			n=$(grep -cxF "recv $to_p tok/$round/$g/$port" "$(log_of "$to_g")" || true)
+			if [ "$n" != 1 ]; then
+				missing=1
+				[ "${2:-}" != verbose ] || say "$link: guest $g's token from $port arrived $n times at guest $to_g's $to_p"
+			fi
+		done
+	done
+	return "$missing"
+}
+
+# routing_ok: every line any guest ever received is a token sent from the other end of that port's
+# link; nothing else (a misrouted token, an echo, garbage, an end of file) ever arrived.
+routing_ok() {
+	local g kind port text bad=0 r from sport
+	for g in a b; do
+		while read -r kind port text; do
+			case $kind in
+			recv) ;;
+			ready | ack) continue ;;
+			*)
+				say "guest $g: unexpected message: $kind $port $text"
+				bad=1
+				continue
+				;;
+			esac
+			IFS=/ read -r _ r from sport <<<"$text"
+			if [ "${text#tok/}" = "$text" ] || [ "$(peer_of "$g" "$port")" != "$from $sport" ]; then
+				say "guest $g received on $port: $text"
+				bad=1
+			fi
+		done <"$(log_of "$g")"
+	done
+	return "$bad"
+}
+
+ctl_of() { if [ "$1" = a ]; then echo "$ctl_a"; else echo "$ctl_b"; fi; }
+log_of() { if [ "$1" = a ]; then echo "$log_a"; else echo "$log_b"; fi; }
