@@ -110,6 +110,10 @@ install_config() {
 
 do_install() {
 	[ $# -eq 1 ] && [ -f "$1" ] || die "usage: install.sh install BINARY"
+	# SYSCONFDIR is compiled in: a binary built for another one would read
+	# a pairs.ini this installation does not put there.
+	"$1" --help | grep -qF "$SYSCONFDIR/vserlink/pairs.ini" ||
+		die "$1 was built for another SYSCONFDIR than $SYSCONFDIR; run make clean, then make install with the SYSCONFDIR you want"
 	restart=0
 	newpipes=0
 	[ -d "$DESTDIR$PIPEDIR" ] || newpipes=1
