@@ -5,150 +5,286 @@
  * administrator hands to "vserlink check". Either way it is parsed as
  * untrusted input: no network, no entity substitution, no DTD, and a
  * document type declaration stops the parse before any of it is read.
+ *
+ * The parse is SAX: the hook needs a few attributes of a few elements, and
+ * building and freeing a tree of a megabyte of XML cost more than all the
+ * rest of a start. Elements are recognised by their depth:
+ *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
+ *   4 the device's <source>, <target>   5 <seclabel> of the source
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
 #include "alloc.h"
 #include "domain.h"
 
-#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
-			 XML_PARSE_NOCDATA)
+#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
-struct walk {
-	struct domain	*d;
-	size_t		 cap;
-	unsigned	 serials, parallels, consoles;
+enum device_kind { DEV_NONE, DEV_SERIAL, DEV_PARALLEL, DEV_CONSOLE, DEV_CHANNEL };
+
+/* The device element being read, until its end tag. */
+struct device {
+	enum device_kind kind;
+	char		*type;
+	char		*path;
+	char		*port;		/* <target port=...> */
+	char		*target_type;
+	char		*target_name;
+	unsigned	 line;
+	int		 in_source;	/* inside the <source> that gave the path */
+	int		 relabel_off;
 };
 
-static int
-is_element(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
+struct walk {
+	xmlParserCtxtPtr ctxt;
+	struct domain	*d;
+	size_t		 cap;
+	unsigned	 depth;
+	unsigned	 serials, parallels, consoles;
+	int		 not_domain;
+	int		 has_doctype;
+	int		 in_devices, in_seclabel, seclabel_is_dac;
+	int		 in_name, name_done;
+	char		*name;
+	size_t		 namelen;
+	struct device	 dev;
+};
 
-static const xmlNode *
-child(const xmlNode *n, const char *name)
-{
-	for (n = n->children; n != NULL; n = n->next)
-		if (is_element(n, name))
-			return n;
-	return NULL;
-}
+typedef const xmlChar *attr_list;
 
-/* The attribute's value, only when it is plain text (no entity references). */
-static const char *
-attr(const xmlNode *n, const char *name)
+/*
+ * SAX2 hands attributes as (localname, prefix, URI, value, end) tuples. As
+ * entities are not substituted, a value keeps "&amp;" as "&#38;" (the tree
+ * builder would undo that); with no DOCTYPE there is no other entity.
+ */
+static char *
+attr_dup(int n, attr_list *attrs, const char *name)
 {
-	const xmlAttr *a;
+	static const char amp[] = "&#38;";
+	int i;
 
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (strcmp((const char *)a->name, name) != 0)
+	for (i = 0; i < n; i++) {
+		attr_list *a = attrs + 5 * i;
+		char *v, *r, *w;
+
+		if (a[1] != NULL || strcmp((const char *)a[0], name) != 0)
 			continue;
-		if (a->children == NULL)
-			return "";
-		if (a->children->type != XML_TEXT_NODE || a->children->next != NULL)
-			return NULL;
-		return (const char *)a->children->content;
+		v = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
+		for (r = w = v; *r != '\0'; )
+			if (strncmp(r, amp, sizeof(amp) - 1) == 0) {
+				*w++ = '&';
+				r += sizeof(amp) - 1;
+			} else {
+				*w++ = *r++;
+			}
+		*w = '\0';
+		return v;
 	}
 	return NULL;
 }
 
 static int
-attr_is(const xmlNode *n, const char *name, const char *value)
+attr_is(int n, attr_list *attrs, const char *name, const char *value)
 {
-	const char *v = attr(n, name);
+	char *v = attr_dup(n, attrs, name);
+	int r = v != NULL && strcmp(v, value) == 0;
 
-	return v != NULL && strcmp(v, value) == 0;
+	free(v);
+	return r;
+}
+
+static enum device_kind
+device_kind(const char *name)
+{
+	if (strcmp(name, "serial") == 0)
+		return DEV_SERIAL;
+	if (strcmp(name, "parallel") == 0)
+		return DEV_PARALLEL;
+	if (strcmp(name, "console") == 0)
+		return DEV_CONSOLE;
+	if (strcmp(name, "channel") == 0)
+		return DEV_CHANNEL;
+	return DEV_NONE;
 }
 
 static void
-add_port(struct walk *w, const xmlNode *dev, char *name)
+clear_device(struct device *dev)
+{
+	free(dev->type);
+	free(dev->path);
+	free(dev->port);
+	free(dev->target_type);
+	free(dev->target_name);
+	memset(dev, 0, sizeof(*dev));
+}
+
+static void
+add_port(struct walk *w, char *name)
 {
 	struct domain *d = w->d;
 	struct domain_port *p;
-	const xmlNode *src = child(dev, "source"), *sl;
-	const char *type = attr(dev, "type"), *path;
 
 	GROW(d->ports, d->nports, w->cap);
 	p = &d->ports[d->nports++];
-	memset(p, 0, sizeof(*p));
 	p->name = name;
-	p->type = xstrdup(type ? type : "");
-	p->line = (unsigned)xmlGetLineNo(dev);
-	/* Some chardev types carry several <source> (udp); the pipe has one. */
-	for (; src != NULL; src = src->next) {
-		if (!is_element(src, "source"))
-			continue;
-		if ((path = attr(src, "path")) != NULL) {
-			p->path = xstrdup(path);
-			for (sl = src->children; sl != NULL; sl = sl->next)
-				if (is_element(sl, "seclabel") && attr_is(sl, "model", "selinux") &&
-				    attr_is(sl, "relabel", "no"))
-					p->selinux_relabel_off = 1;
-			break;
-		}
-	}
+	p->type = w->dev.type ? w->dev.type : xstrdup("");
+	p->path = w->dev.path;
+	p->line = w->dev.line;
+	p->selinux_relabel_off = w->dev.relabel_off;
+	w->dev.type = NULL;
+	w->dev.path = NULL;
 }
 
 /* libvirt numbers serial, parallel and console ports by <target port='N'/>. */
 static char *
-numbered_name(const char *prefix, const xmlNode *dev, unsigned *index)
+numbered_name(const char *prefix, const struct device *dev, unsigned *index)
 {
-	const xmlNode *target = child(dev, "target");
-	const char *port = target ? attr(target, "port") : NULL;
 	unsigned i = (*index)++;
 
-	if (port != NULL && port[0] != '\0')
-		return xasprintf("%s%s", prefix, port);
+	if (dev->port != NULL && dev->port[0] != '\0')
+		return xasprintf("%s%s", prefix, dev->port);
 	/* Absent in a hand-written file: libvirt assigns them in order. */
 	return xasprintf("%s%u", prefix, i);
 }
 
 static void
-walk_devices(struct walk *w, const xmlNode *devices)
+end_device(struct walk *w)
 {
-	const xmlNode *n, *target;
-	const char *name;
+	struct device *dev = &w->dev;
 
-	for (n = devices->children; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_element(n, "serial"))
-			add_port(w, n, numbered_name("serial", n, &w->serials));
-		else if (is_element(n, "parallel"))
-			add_port(w, n, numbered_name("parallel", n, &w->parallels));
-		else if (is_element(n, "console"))
-			add_port(w, n, numbered_name("console", n, &w->consoles));
-		else if (is_element(n, "channel") &&
-		    (target = child(n, "target")) != NULL &&
-		    attr_is(target, "type", "virtio") &&
-		    (name = attr(target, "name")) != NULL && name[0] != '\0')
-			add_port(w, n, xstrdup(name));
+	switch (dev->kind) {
+	case DEV_SERIAL:
+		add_port(w, numbered_name("serial", dev, &w->serials));
+		break;
+	case DEV_PARALLEL:
+		add_port(w, numbered_name("parallel", dev, &w->parallels));
+		break;
+	case DEV_CONSOLE:
+		add_port(w, numbered_name("console", dev, &w->consoles));
+		break;
+	case DEV_CHANNEL:
+		/* Only virtio channels have names; guestfwd and xen ones are not ports here. */
+		if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
+		    dev->target_name != NULL && dev->target_name[0] != '\0') {
+			add_port(w, dev->target_name);
+			dev->target_name = NULL;
+		}
+		break;
+	case DEV_NONE:
+		break;
+	}
+	clear_device(dev);
+}
+
+static void
+on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+    const xmlChar **attrs)
+{
+	struct walk *w = ctx;
+	const char *el = (const char *)localname;
+	unsigned depth = ++w->depth;
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+	if (depth == 1) {
+		if (strcmp(el, "domain") != 0) {
+			w->not_domain = 1;
+			xmlStopParser(w->ctxt);
+		}
+	} else if (depth == 2) {
+		w->in_devices = strcmp(el, "devices") == 0;
+		w->in_seclabel = strcmp(el, "seclabel") == 0;
+		w->in_name = strcmp(el, "name") == 0 && !w->name_done;
+		if (w->in_seclabel) {
+			w->seclabel_is_dac = attr_is(nattrs, attrs, "model", "dac");
+			if (attr_is(nattrs, attrs, "model", "selinux") && w->d->selinux_label == NULL) {
+				char *type = attr_dup(nattrs, attrs, "type");
+
+				w->d->selinux_label = type ? type : xstrdup("dynamic");
+			}
+		}
+	} else if (depth == 3) {
+		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
+			w->d->dac_user_set = 1;
+		if (w->in_devices && (w->dev.kind = device_kind(el)) != DEV_NONE) {
+			w->dev.type = attr_dup(nattrs, attrs, "type");
+			w->dev.line = (unsigned)xmlSAX2GetLineNumber(w->ctxt);
+		}
+	} else if (depth == 4 && w->dev.kind != DEV_NONE) {
+		if (strcmp(el, "source") == 0 && w->dev.path == NULL) {
+			/* Some chardev types carry several <source> (udp); the pipe has one. */
+			w->dev.path = attr_dup(nattrs, attrs, "path");
+			w->dev.in_source = w->dev.path != NULL;
+		} else if (strcmp(el, "target") == 0 && w->dev.target_type == NULL &&
+		    w->dev.port == NULL && w->dev.target_name == NULL) {
+			w->dev.port = attr_dup(nattrs, attrs, "port");
+			w->dev.target_type = attr_dup(nattrs, attrs, "type");
+			w->dev.target_name = attr_dup(nattrs, attrs, "name");
+		}
+	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
+		if (attr_is(nattrs, attrs, "model", "selinux") &&
+		    attr_is(nattrs, attrs, "relabel", "no"))
+			w->dev.relabel_off = 1;
 	}
 }
 
 static void
-walk_seclabels(struct domain *d, const xmlNode *root)
+on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
 {
-	const xmlNode *n;
+	struct walk *w = ctx;
+	unsigned depth = w->depth--;
 
-	for (n = root->children; n != NULL; n = n->next) {
-		if (!is_element(n, "seclabel"))
-			continue;
-		if (attr_is(n, "model", "selinux") && d->selinux_label == NULL) {
-			const char *type = attr(n, "type");
-
-			d->selinux_label = xstrdup(type ? type : "dynamic");
+	(void)localname, (void)prefix, (void)uri;
+	if (depth == 2) {
+		if (w->in_name) {
+			w->name_done = 1;
+			w->d->name = w->name ? w->name : xstrdup("");
+			w->name = NULL;
 		}
-		if (attr_is(n, "model", "dac") && child(n, "label") != NULL)
-			d->dac_user_set = 1;
+		w->in_devices = w->in_seclabel = w->in_name = 0;
+	} else if (depth == 3 && w->dev.kind != DEV_NONE) {
+		end_device(w);
+	} else if (depth == 4) {
+		w->dev.in_source = 0;
 	}
+}
+
+static void
+on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct walk *w = ctx;
+
+	/* The text of <name>, its nested elements' text included. */
+	if (!w->in_name || len <= 0)
+		return;
+	w->name = xreallocarray(w->name, w->namelen + (size_t)len + 1, 1);
+	memcpy(w->name + w->namelen, ch, (size_t)len);
+	w->namelen += (size_t)len;
+	w->name[w->namelen] = '\0';
+}
+
+/* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
+static void
+on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct walk *w = ctx;
+
+	(void)name, (void)ext, (void)sys;
+	w->has_doctype = 1;
+	xmlStopParser(w->ctxt);
+}
+
+/* Errors are read from the context afterwards; nothing may reach stderr on its own. */
+static void
+on_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx, (void)error;
 }
 
 static int
@@ -160,85 +296,75 @@ cmp_port(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* A SAX hook: a DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
 static void
-refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+parse_error(xmlParserCtxtPtr ctxt, char *err, size_t errlen)
 {
-	xmlParserCtxtPtr ctxt = ctx;
+	const xmlError *e = xmlCtxtGetLastError(ctxt);
+	char msg[160] = "not well-formed";
+	size_t l;
 
-	(void)name, (void)ext, (void)sys;
-	*(int *)ctxt->_private = 1;
-	xmlStopParser(ctxt);
+	if (e != NULL && e->message != NULL) {
+		snprintf(msg, sizeof(msg), "%s", e->message);
+		l = strlen(msg);
+		while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+			msg[--l] = '\0';
+	}
+	snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
 }
 
 int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
 {
+	xmlSAXHandler sax;
 	xmlParserCtxtPtr ctxt;
-	xmlDocPtr doc;
-	const xmlNode *root, *n;
 	struct walk w;
-	int has_doctype = 0;
+	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (len > (size_t)0x7fffffff) {
 		snprintf(err, errlen, "domain XML is too large");
 		return -1;
 	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+	if (len == 0) {
+		snprintf(err, errlen, "domain XML is empty");
+		return -1;
+	}
+	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
 		snprintf(err, errlen, "cannot create an XML parser");
 		return -1;
 	}
-	/* SAX callbacks get the context as their user data; _private is ours. */
-	ctxt->sax->internalSubset = refuse_doctype;
-	ctxt->_private = &has_doctype;
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "domain.xml", NULL, XML_OPTIONS);
-	if (has_doctype) {
-		snprintf(err, errlen, "domain XML has a DOCTYPE; libvirt never writes one");
-		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(ctxt);
-		return -1;
-	}
-	if (doc == NULL || !ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[160] = "not well-formed";
-
-		if (e != NULL && e->message != NULL) {
-			size_t l;
-
-			snprintf(msg, sizeof(msg), "%s", e->message);
-			l = strlen(msg);
-			while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-				msg[--l] = '\0';
-		}
-		snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
-		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(ctxt);
-		return -1;
-	}
-	xmlFreeParserCtxt(ctxt);
-
-	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !is_element(root, "domain")) {
-		snprintf(err, errlen, "domain XML: the root element is not <domain>");
-		xmlFreeDoc(doc);
-		return -1;
-	}
+	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
+	/* Only these callbacks: no tree is built, no entity is resolved. */
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.internalSubset = on_doctype;
+	sax.serror = on_error;
+	*ctxt->sax = sax;
 	memset(&w, 0, sizeof(w));
+	w.ctxt = ctxt;
 	w.d = out;
-	for (n = root->children; n != NULL; n = n->next) {
-		if (is_element(n, "name") && out->name == NULL) {
-			xmlChar *s = xmlNodeGetContent(n);
+	ctxt->userData = &w;
 
-			out->name = xstrdup(s ? (const char *)s : "");
-			xmlFree(s);
-		} else if (is_element(n, "devices")) {
-			walk_devices(&w, n);
-		}
+	xmlParseDocument(ctxt);
+	if (w.has_doctype)
+		snprintf(err, errlen, "domain XML has a DOCTYPE; libvirt never writes one");
+	else if (w.not_domain)
+		snprintf(err, errlen, "domain XML: the root element is not <domain>");
+	else if (!ctxt->wellFormed)
+		parse_error(ctxt, err, errlen);
+	else
+		rc = 0;
+	xmlFreeParserCtxt(ctxt);
+	clear_device(&w.dev);
+	free(w.name);
+	if (rc < 0) {
+		domain_free(out);
+		return -1;
 	}
-	walk_seclabels(out, root);
-	xmlFreeDoc(doc);
 	qsort(out->ports, out->nports, sizeof(*out->ports), cmp_port);
 	return 0;
 }
