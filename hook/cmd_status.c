@@ -49,11 +49,11 @@ inspect(struct state *s, const char *domain, const char *path, struct names *nm,
 	int dfd, k, problems = 0;
 
 	memset(nm, 0, sizeof(*nm));
-	if (slash == NULL) {
-		fprintf(out, "        %s: not an absolute path\n", path);
-		return 1;
-	}
-	dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	/* The hook records absolute paths only; fs_open_dir says so of any other. */
+	if (slash == NULL)
+		dir = xstrdup(path);
+	else
+		dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 	dfd = fs_open_dir(dir, 0, msg, sizeof(msg));
 	free(dir);
 	if (dfd < 0) {

@@ -58,8 +58,11 @@ hook guestb release end <"$T/b.xml"; hook guestb prepare begin <"$T/b.xml"
 report repaired 0
 rm "$P/a1.out"; echo text >"$P/a1.out"
 rm "$P/a2.in"; ln -s "$P/b2.out" "$P/a2.in"
+rm "$P/b1.in"; mkdir "$P/b1.in"
+rm "$P/b2.out"; mknod "$P/b2.out" c 1 3
 report not-fifos 1
-rm "$P/a1.out" "$P/a2.in"; restart_a
+rm "$P/a1.out" "$P/a2.in" "$P/b2.out"; rmdir "$P/b1.in"; restart_a
+hook guestb release end <"$T/b.xml"; hook guestb prepare begin <"$T/b.xml"
 rm "$P/b1.out"; ln "$P/a2.out" "$P/b1.out"
 report crossed 1
 rm "$P/b1.out"; hook guestb release end <"$T/b.xml"; hook guestb prepare begin <"$T/b.xml"
@@ -87,6 +90,9 @@ check "  and says pairs.ini is missing" grep -qxF "vserlink: $T/none.ini does no
 check "status fails when pairs.ini cannot be opened" ! status -c "$T/pairs.ini/x"
 check "  saying why" grep -qxF "vserlink: $T/pairs.ini/x: Not a directory" "$T/sout"
 hook guesta release end <"$T/a.xml"; hook guestb release end <"$T/b.xml"
+pairs </dev/null
+report nothing-linked 0
+cp "$T/good.ini" "$T/pairs.ini"
 
 # A prepare killed half way (the fault-injection build stops it at a point).
 FAULT_BIN=$VSERLINK_BUILD/fault/vserlink

@@ -130,6 +130,24 @@ check "install refuses a binary built for another SYSCONFDIR" ! inst_elsewhere "
 check "  saying what to do" grep -qxF "vserlink install: $BIN was built for another SYSCONFDIR than /opt/etc; run make clean, then make install with the SYSCONFDIR you want" "$T/err"
 check "  and installs nothing" absent "$R"
 
+R=$T/twice
+inst "$R" install "$BIN"
+mkdir -p "$R/etc/libvirt/hooks/qemu.d"
+cp "$BIN" "$R/etc/libvirt/hooks/qemu.d/vserlink"
+check "install where both hook places hold vserlink exits 0" inst "$R" install "$BIN"
+check "  and says every event would run it twice" \
+	said "note: $R/etc/libvirt/hooks/qemu is vserlink too; remove one of them, or every event runs it twice"
+R=$T/open-pipes
+mkdir -p "$R/run/vserlink-pipes"; chmod 777 "$R/run/vserlink-pipes"
+check "install beside a pipes' directory others can write exits 0" inst "$R" install "$BIN"
+check "  and warns that the hook refuses it" \
+	said "warning: $R/run/vserlink-pipes is not root's or is writable by others; the hook refuses such a directory"
+check "  and leaves its mode to the administrator" mode_is 777 "$R/run/vserlink-pipes"
+check "install.sh without a binary fails" ! inst "$T/none" install
+check "  with its usage" grep -qxF "vserlink install: usage: install.sh install BINARY" "$T/err"
+check "install.sh without a command fails" ! inst "$T/none"
+check "  with its usage" grep -qxF "vserlink install: usage: install.sh install BINARY | uninstall" "$T/err"
+
 # --- uninstall ---
 R=$T/fresh
 check "uninstall exits 0" inst "$R" uninstall
