@@ -75,11 +75,8 @@ int	cmd_load_pairs(const char *config, struct pairs *p);
 /* Prints every error in pairs.ini, or only those concerning domain; returns how many. */
 size_t	cmd_report_config(const struct pairs *p, const char *domain);
 
-/* Nonzero when the hook acts on (or refuses) guest domain: it decides as hook.c does. */
-int	cmd_concerned(const struct pairs *p, const char *domain);
-
-/* Reads all of fd (at most 64 MiB); NULL with errno on failure. */
-char	*cmd_read_fd(int fd, size_t *len);
+/* The most domain XML a subcommand reads, as the hook. */
+#define CMD_MAX_XML	(64u << 20)
 
 /*
  * Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason"

@@ -21,6 +21,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "read_all.h"
 #include "config.h"
 #include "fsops.h"
 #include "log.h"
@@ -112,7 +113,7 @@ read_files(struct check *c, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		/* Blocking is fine here: check is run by hand, and <(virsh dumpxml g) is a pipe. */
 		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
-		    (buf = cmd_read_fd(fd, &len)) == NULL) {
+		    (buf = read_all(fd, CMD_MAX_XML, &len)) == NULL) {
 			log_error("%s: %s", argv[i], strerror(errno));
 			if (fd >= 0)
 				close(fd);
@@ -190,7 +191,7 @@ check_guest(struct check *c, struct guest *g, FILE *devnull)
 	const char *name = g->xml.name;
 	size_t before = c->nends;
 
-	if (!cmd_concerned(c->p, name))
+	if (!pairs_concerns(c->p, name))
 		return;
 	g->linked = 1;
 	if (config_refuses(c->p, name)) {

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "read_all.h"
 #include "config.h"
 #include "log.h"
 #include "wire.h"
@@ -40,7 +41,7 @@ plan_prepare(const struct pairs *p, const char *domain)
 		log_error("guest %s: expects the domain XML on stdin", domain);
 		return 1;
 	}
-	if ((buf = cmd_read_fd(STDIN_FILENO, &len)) == NULL) {
+	if ((buf = read_all(STDIN_FILENO, CMD_MAX_XML, &len)) == NULL) {
 		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
 		    strerror(errno));
 		return 1;
@@ -90,7 +91,7 @@ cmd_plan(int argc, char **argv)
 	if (strcmp(op, "release") == 0) {
 		/* As the hook: a missing or broken pairs.ini still names the state_dir. */
 		rc = wire_release(domain, &p, &o);
-	} else if (rc == 1 || !cmd_concerned(&p, domain)) {
+	} else if (rc == 1 || !pairs_concerns(&p, domain)) {
 		cmd_note("guest %s: %s %s; the hook does nothing", domain, config,
 		    rc == 1 ? "does not exist" : "has no link for it");
 		rc = 0;

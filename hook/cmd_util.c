@@ -11,7 +11,6 @@
 #include "log.h"
 
 /* As large as the hook accepts on stdin. */
-#define MAX_XML_SIZE	(64u << 20)
 
 int
 cmd_option(int c, char **argv, const char *usage, const char **config)
@@ -93,56 +92,6 @@ cmd_report_config(const struct pairs *p, const char *domain)
 	}
 	return n;
 }
-
-int
-cmd_concerned(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	if (pairs_mentions(p, domain))
-		return 1;
-	for (i = 0; i < p->nerrors; i++)
-		if (pairs_error_concerns(p, &p->errors[i], domain))
-			return 1;
-	return 0;
-}
-
-char *
-cmd_read_fd(int fd, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = xcalloc(1, cap + 1);
-	ssize_t r;
-
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_XML_SIZE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			errno = e;
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int
 cmd_parse_xml(const char *what, const char *buf, size_t len, struct domain *d)
 {

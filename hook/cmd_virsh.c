@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#include "read_all.h"
 #include "log.h"
 
 extern char **environ;
@@ -83,7 +84,7 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
 		log_warning("%s: %s", virsh, strerror(e));
 		goto out;
 	}
-	out = cmd_read_fd(pfd[0], len);
+	out = read_all(pfd[0], CMD_MAX_XML, len);
 	e = errno;
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

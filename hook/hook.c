@@ -10,44 +10,11 @@
 #include "hook.h"
 #include "log.h"
 #include "pairs.h"
+#include "read_all.h"
 #include "wire.h"
 
 /* A domain XML with a thousand devices is about a megabyte. */
 #define MAX_XML_SIZE	(64u << 20)
-
-char *
-hook_read_stdin(size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = xcalloc(1, cap + 1);
-	ssize_t r;
-
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_XML_SIZE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		r = read(STDIN_FILENO, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /*
  * libvirt writes the whole XML to the hook's stdin; a hook that leaves
  * without reading it makes that write fail. Read it to the end.
@@ -76,19 +43,6 @@ load_pairs(const char *config, struct pairs *p)
 	return -1;
 }
 
-static int
-concerned(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	if (pairs_mentions(p, domain))
-		return 1;
-	for (i = 0; i < p->nerrors; i++)
-		if (pairs_error_concerns(p, &p->errors[i], domain))
-			return 1;
-	return 0;
-}
-
 /*
  * A pairs.ini that cannot be used at all (not a regular file, unreadable)
  * names no guest we could fail; it is still worth a word at every start.
@@ -114,7 +68,7 @@ on_prepare(const char *config, const char *domain)
 	size_t len;
 	int rc;
 
-	if ((rc = load_pairs(config, &p)) != 0 || !concerned(&p, domain)) {
+	if ((rc = load_pairs(config, &p)) != 0 || !pairs_concerns(&p, domain)) {
 		if (rc == 0)
 			warn_unusable(&p);
 		pairs_free(&p);
@@ -126,7 +80,7 @@ on_prepare(const char *config, const char *domain)
 		pairs_free(&p);
 		return 1;
 	}
-	if ((buf = hook_read_stdin(&len)) == NULL) {
+	if ((buf = read_all(STDIN_FILENO, MAX_XML_SIZE, &len)) == NULL) {
 		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
 		    strerror(errno));
 		pairs_free(&p);

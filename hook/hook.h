@@ -17,7 +17,4 @@
 int	hook_event(const char *config, const char *domain, const char *op,
 	    const char *subop, const char *extra);
 
-/* Reads all of stdin; NULL with errno on failure (EFBIG past the limit). */
-char	*hook_read_stdin(size_t *len);
-
 #endif

@@ -93,6 +93,12 @@ int	pairs_mentions(const struct pairs *p, const char *domain);
 int	pairs_error_concerns(const struct pairs *p,
 	    const struct config_error *e, const char *domain);
 
+/*
+ * Nonzero when pairs.ini has anything to say about guest domain: a link, or
+ * an error that concerns it. For any other guest the hook has nothing to do.
+ */
+int	pairs_concerns(const struct pairs *p, const char *domain);
+
 /* The backlog policy of link l. */
 enum backlog pairs_backlog(const struct pairs *p, const struct link *l);
 

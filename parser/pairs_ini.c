@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "ini_lines.h"
 #include "pairs.h"
+#include "read_all.h"
 
 #define MAX_FILE_SIZE	(16u << 20)
 #define MAX_LINK_NAME	64
@@ -555,40 +556,6 @@ file_error(struct pairs *out, const char *fmt, ...)
 		e->message = xstrdup("out of memory");
 	va_end(ap);
 }
-
-static char *
-read_all(int fd, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = xcalloc(1, cap + 1);
-	ssize_t r;
-
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_FILE_SIZE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int
 pairs_load(const char *path, struct pairs *out)
 {
@@ -624,7 +591,7 @@ pairs_load(const char *path, struct pairs *out)
 	if (sb.st_mode & (S_IWGRP | S_IWOTH))
 		file_error(out, "is writable by %s; refusing to use it",
 		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
-	buf = read_all(fd, &len);
+	buf = read_all(fd, MAX_FILE_SIZE, &len);
 	saved = errno;
 	close(fd);
 	if (buf == NULL) {
@@ -694,6 +661,19 @@ pairs_error_concerns(const struct pairs *p, const struct config_error *e,
 		return 1;
 	if (e->domain == NULL && e->link < 0)
 		return pairs_mentions(p, domain);
+	return 0;
+}
+
+int
+pairs_concerns(const struct pairs *p, const char *domain)
+{
+	size_t i;
+
+	if (pairs_mentions(p, domain))
+		return 1;
+	for (i = 0; i < p->nerrors; i++)
+		if (pairs_error_concerns(p, &p->errors[i], domain))
+			return 1;
 	return 0;
 }
 
