@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Files under /etc that the end-to-end test replaces for its run (the hook, pairs.ini, qemu.conf): each
-# is saved once before its first change and put back exactly at exit, or removed if it wasn't there.
-# Sourced by lib.sh.
+# Host settings that the end-to-end test and the demo change for their run: files under /etc (the
+# hook, pairs.ini, qemu.conf), each saved once before its first change and put back exactly at exit
+# (or removed if it wasn't there), and the access mode of /dev/kvm. Sourced by lib.sh.
 
 hostconf_backup=
 declare -A hostconf_saved=()
@@ -50,4 +50,24 @@ hostconf_write() {
 	hostconf_save "$1"
 	rm -f "$1"
 	install -m 0644 /dev/stdin "$1"
+}
+
+# hostconf_kvm_for_qemu_user: where /dev/kvm exists but only root may open it (no udev here to apply
+# Debian's rule, root:kvm 0660), gives it that rule's owner and mode until exit. Otherwise libvirt 9.0,
+# with QEMU as libvirt-qemu, finds its cached QEMU capabilities invalid at every guest start ("KVM was
+# enabled when probing, but it is not available now": the probe runs with CAP_DAC_OVERRIDE, the
+# check without) and probes QEMU again, about a minute per start.
+hostconf_kvm_for_qemu_user() {
+	[ -c /dev/kvm ] || return 0
+	local was
+	was=$(stat -c '%u:%g %a' /dev/kvm)
+	[ "$was" != "0:$(getent group kvm | cut -d: -f3) 660" ] || return 0
+	at_exit hostconf_put_back_mode /dev/kvm "$was"
+	chown root:kvm /dev/kvm
+	chmod 0660 /dev/kvm
+}
+
+hostconf_put_back_mode() {
+	chown "${2% *}" "$1"
+	chmod "${2#* }" "$1"
 }

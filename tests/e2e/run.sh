@@ -58,8 +58,10 @@ pairs_ini() {
 		fi
 	done
 }
-pairs_ini | hostconf_write /etc/vserlink/pairs.ini
+# (Not through a pipe: hostconf_write must run in this shell to register its undo.)
+hostconf_write /etc/vserlink/pairs.ini < <(pairs_ini)
 hostconf_install_hook "$binary"
+hostconf_kvm_for_qemu_user
 
 # guest_xml_of a|b [PORT-SPEC-OVERRIDES]: prints the XML of guest a or b with all its linked ports as
 # pipes; an override "TYPE:PORT:PATH" replaces the entry for PORT.
