@@ -308,6 +308,10 @@ parse_error(xmlParserCtxtPtr ctxt, char *err, size_t errlen)
 		l = strlen(msg);
 		while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
 			msg[--l] = '\0';
+		/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
+		for (l = 0; msg[l] != '\0'; l++)
+			if (msg[l] == '\n')
+				msg[l] = ' ';
 	}
 	snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
 }
