@@ -4,6 +4,7 @@
 # make check           unit, golden, integration (and e2e when it can run) tests
 # make install         PREFIX, SYSCONFDIR, DESTDIR are honoured on every path
 # make SANITIZE=1 ...  ASan + UBSan build (dynamic link)
+# make fuzz FUZZ_SECONDS=N  libFuzzer (clang) on both parsers, N seconds each
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -70,6 +71,8 @@ FAULT_OBJ  := $(patsubst %.c,$(FAULT_DIR)/%.o,$(PARSER_SRC) $(HOOK_SRC) $(MAIN_S
 
 UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(BUILD)/tests/tools/fifo_io
+# The fuzz targets' inputs, replayed by make check with the build's compiler.
+FUZZ_REPLAY := $(BUILD)/tests/fuzz/replay_domain $(BUILD)/tests/fuzz/replay_pairs
 
 all: $(BIN)
 
@@ -93,8 +96,31 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/golden.o $(LI
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
-check: $(BIN) $(FAULT_BIN) $(UNIT_TESTS) $(TEST_TOOLS)
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIB_OBJ)
+	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
+
+check: $(BIN) $(FAULT_BIN) $(UNIT_TESTS) $(TEST_TOOLS) $(FUZZ_REPLAY)
 	tests/run.sh $(BUILD)
+
+# libFuzzer needs clang; the targets link libxml2 and inih dynamically.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(filter-out -Werror,$(WARN)) -Iparser \
+                $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) $(FUZZ_SAN)
+FUZZ_BINS    := $(FUZZ_DIR)/fuzz_domain $(FUZZ_DIR)/fuzz_pairs
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(patsubst %.c,$(FUZZ_DIR)/%.o,$(PARSER_SRC))
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs libxml-2.0 inih)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR)
 
 # install/install.sh never replaces a hook that is not vserlink's, nor the
 # user's pairs.ini, and says where everything went.
@@ -127,5 +153,5 @@ bench: $(BIN)
 clean:
 	rm -rf build
 
-.PHONY: all check clean install uninstall deps demo e2e bench
+.PHONY: all check clean install uninstall deps demo e2e bench fuzz
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
