@@ -369,7 +369,8 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 		domain_free(out);
 		return -1;
 	}
-	qsort(out->ports, out->nports, sizeof(*out->ports), cmp_port);
+	if (out->nports > 1)	/* qsort's array must not be NULL, even when empty */
+		qsort(out->ports, out->nports, sizeof(*out->ports), cmp_port);
 	return 0;
 }
 
