@@ -11,12 +11,15 @@
 #include "fault.h"
 
 static unsigned long reached;
+static int ran;
 
 void
 fault_point(const char *name)
 {
 	const char *at = getenv("VSERLINK_FAULT_AT");
 	const char *trace = getenv("VSERLINK_FAULT_TRACE");
+	const char *run = getenv("VSERLINK_FAULT_RUN");
+	const char *cmd = getenv("VSERLINK_FAULT_CMD");
 	unsigned long n = ++reached;
 	char *end;
 	int saved = errno;
@@ -36,6 +39,14 @@ fault_point(const char *name)
 	}
 	if (at != NULL && at[0] != '\0' && strtoul(at, &end, 10) == n && *end == '\0')
 		kill(getpid(), SIGKILL);
+	if (run != NULL && run[0] != '\0' && cmd != NULL && !ran &&
+	    ((strtoul(run, &end, 10) == n && *end == '\0') || strcmp(run, name) == 0)) {
+		ran = 1;
+		/* The attacker's move, made exactly between two steps. */
+		int status = system(cmd);
+
+		(void)status;
+	}
 	errno = saved;
 }
 #endif

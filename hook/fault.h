@@ -9,7 +9,11 @@
  *  - VSERLINK_FAULT_AT=N kills the process with SIGKILL at the Nth point, as
  *    a crash, an OOM kill or a power cut would, with no chance to clean up;
  *  - VSERLINK_FAULT_TRACE=FILE appends "N name" for every point reached, so
- *    that a test learns how many points a run passes and can kill at each.
+ *    that a test learns how many points a run passes and can kill at each;
+ *  - VSERLINK_FAULT_RUN=N (or =NAME: the first point of that name) runs the
+ *    shell command VSERLINK_FAULT_CMD there, once, and goes on: an
+ *    attacker's move made exactly between two steps, so that a race is
+ *    tested every time, not by luck.
  */
 #ifndef VSERLINK_FAULT_H
 #define VSERLINK_FAULT_H

@@ -22,14 +22,19 @@ for target in domain pairs; do
 	mkdir -p "$work"
 	log=$dir/fuzz_$target.log
 	# One job, no forks: the machine is shared; -timeout catches hangs.
+	seeds=()
+	for d in "tests/fuzz/corpus/$target" "tests/fuzz/regress/$target" "$golden"; do
+		[ -d "$d" ] && seeds+=("$d")
+	done
+	start=$(date +%s)
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
-		-artifact_prefix="$dir/crashes/$target-" "$work" "tests/fuzz/corpus/$target" \
-		"tests/fuzz/regress/$target" $([ -d "$golden" ] && echo "$golden") >"$log" 2>&1
+		-artifact_prefix="$dir/crashes/$target-" "$work" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
+	took=$(($(date +%s) - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
-	echo "fuzz_$target: ${execs:-?} executions in $secs s (${speed:-?}/s), $cov, corpus $(ls "$work" | wc -l) inputs, exit $rc"
+	echo "fuzz_$target: ${execs:-?} executions in $took s (${speed:-?}/s), $cov, corpus $(ls "$work" | wc -l) inputs, exit $rc"
 	if [ $rc -ne 0 ]; then
 		status=1
 		echo "fuzz_$target: FAILED; see $log and $dir/crashes/:"
