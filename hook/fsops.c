@@ -194,8 +194,26 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
     const char *dname)
 {
 	struct stat st;
+	int fd, r, e;
 
-	if (linkat(sdfd, sname, ddfd, dname, 0) < 0)
+	/*
+	 * Link the object checked, not whatever sname names by the time of the
+	 * linkat: swapped in between, a secret file would get a new name that
+	 * is left behind. AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH, which the
+	 * hook has as root.
+	 */
+	if ((fd = openat(sdfd, sname, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	r = linkat(fd, "", ddfd, dname, AT_EMPTY_PATH);
+	e = errno;
+	close(fd);
+	errno = e;
+	if (r < 0)
 		return -1;
 	FAULT_POINT("fs_link: after linkat");
 	if (fs_lstat(ddfd, dname, &st) < 0 || !S_ISFIFO(st.st_mode) ||
