@@ -618,6 +618,7 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 			return;
 		}
 	}
+	FAULT_POINT("release: checked, before unlink");
 	if (r->o->plan) {
 		fprintf(r->o->plan, "unlink %s\n", n.full);
 	} else if (fs_unlink(n.dir->fd, n.base, &n.st) < 0) {

@@ -90,5 +90,14 @@ check "  the secret's name is left, content unchanged" \
 hook guesta release end <"$T/a.xml"
 check "  release leaves it too" [ "$(stat -c %i "$P/d/a1.in")" = "$(stat -c %i "$T/vault/secret")" ]
 rm -f "$P/d/a1.in"; reset
+# 6. Release: the name is swapped for a hard link to the secret after the
+#    hook checked it is its FIFO, just before the unlink.
+hook guesta prepare begin <"$T/a.xml"
+race "release: checked, before unlink" "ln '$T/vault/secret' '$T/stash/s' && mv -f '$T/stash/s' '$P/d/a1.in'" \
+	guesta release end <"$T/a.xml"
+check "FIFO swapped for a secret between release's check and unlink: exits 0 or 1" [ $? -le 1 ]
+check "  the secret's name is not removed" [ "$(stat -c %i "$P/d/a1.in" 2>/dev/null)" = "$(stat -c %i "$T/vault/secret")" ]
+check "  and it says so" err_has "changed while vserlink worked on it"
+rm -f "$P/d/a1.in"; reset
 check "after all races the vault is as it was" same vault
 done_testing
