@@ -94,7 +94,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/golden.o $(LI
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(filter -fsanitize=%,$(VS_LDFLAGS)) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(LIB_OBJ)
 	$(CC) $(VS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(VS_LIBS)
