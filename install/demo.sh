@@ -93,7 +93,7 @@ mkdir -m 0755 "$work/ports"
 	done
 } >"$work/pairs.ini"
 hostconf_write "$pairs" <"$work/pairs.ini"
-say "wrote the demo's links to $pairs (removed again at the end)"
+say "wrote the demo's links to $pairs (until the end of the demo)"
 
 # The guests go before a daemon we started, or their QEMU would outlive it.
 at_exit daemon_stop
@@ -105,7 +105,7 @@ if [ -n "$running" ]; then
 	if [ "$hook_changed" = 1 ]; then
 		# shellcheck disable=SC2086 # one PID per word
 		kill -HUP $running
-		say "sent SIGHUP to the running libvirt daemon (PID" $running") so that it finds the hook"
+		say "sent SIGHUP to the running libvirt daemon (PID ${running//$'\n'/ }) so that it finds the hook"
 		sleep 1
 	fi
 	wait_until 30 virsh version >/dev/null 2>&1 || die "the running libvirt daemon does not answer virsh"

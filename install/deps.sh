@@ -83,7 +83,7 @@ add_in_load_order() {
 # The cache keeps vmlinuz, the modules the guest needs, and modules/order (their load order).
 fetch_kernel() {
 	[ -s "$cache/vmlinuz" ] && [ -s "$cache/modules/order" ] && return 0
-	local pkg work kdir m
+	local pkg work kdir vmlinuz m
 	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
 	if [ -z "$pkg" ]; then
 		apt_update_once
@@ -101,7 +101,11 @@ fetch_kernel() {
 	} || { rm -rf "$work"; die "apt-get download $pkg failed"; }
 	dpkg-deb -x "$work"/*.deb "$work/x"
 	kdir=$(find "$work/x/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-	[ -n "$kdir" ] && [ -f "$work"/x/boot/vmlinuz-* ] || { rm -rf "$work"; die "$pkg holds no vmlinuz or modules"; }
+	vmlinuz=$(find "$work/x/boot" -name 'vmlinuz-*' | head -n 1)
+	if [ -z "$kdir" ] || [ -z "$vmlinuz" ]; then
+		rm -rf "$work"
+		die "$pkg holds no vmlinuz or modules"
+	fi
 	find "$kdir" -name '*.ko' | awk '{ n = $0; sub(".*/", "", n); sub("\\.ko$", "", n); print n, $0 }' >"$work/map"
 	mkdir -p "$work/modules"
 	: >"$work/modules/order"
@@ -114,7 +118,7 @@ fetch_kernel() {
 	# Replace the cache's content only once the new one is complete.
 	rm -rf "$cache/modules" "$cache/vmlinuz"
 	mv "$work/modules" "$cache/modules"
-	mv "$work"/x/boot/vmlinuz-* "$cache/vmlinuz"
+	mv "$vmlinuz" "$cache/vmlinuz"
 	printf '%s\n' "$pkg" >"$cache/kernel-package"
 	rm -rf "$work"
 	# QEMU may run as libvirt-qemu: it must reach the kernel (libvirt relabels the file, not the path).

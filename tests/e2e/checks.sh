@@ -1,14 +1,8 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # variables set by the scripts that source this one
 # The proofs the end-to-end test makes, each a command that succeeds or fails and says why on stderr:
-# the FIFOs on disk, and bytes sent by one guest's agent arriving at the other's. Sourced by run.sh,
-# which sets:
-#   links    array of "LINK PORT_ON_A PORT_ON_B"
-#   ports    directory of the linked ports' source paths, named "a.PORT" and "b.PORT"
+# the FIFOs on disk, bytes sent by one guest's agent arriving at the other's, who QEMU runs as, and
+# what virsh says when the hook refuses a start. Sourced by run.sh, after pair.sh; also uses
 #   state    the hook's state_dir
-#   ctl_a, ctl_b, log_a, log_b   the agents' control FIFO bases and event logs
-
-# port_path a|b PORT: the source path of a guest's port.
-port_path() { printf '%s/%s.%s' "$ports" "$1" "$2"; }
 
 inode() { stat -c %i "$1"; }
 
@@ -73,7 +67,8 @@ peer_of() {
 }
 
 # exchange ROUND: each agent writes a token naming the round, itself and the port to each of its linked
-# ports; succeeds when every token has arrived exactly once at the other end of its link within 60 s.
+# ports; succeeds when every token has arrived exactly once at the other end of its link within 30 s
+# (a working link takes well under a second, even under TCG on a busy machine).
 exchange() {
 	local round=$1 g link pa pb port i=0
 	for link in "${links[@]}"; do
@@ -84,7 +79,7 @@ exchange() {
 			agent_say "$(ctl_of "$g")" "send $round.$i $port tok/$round/$g/$port"
 		done
 	done
-	wait_until 60 all_arrived "$round" && return 0
+	wait_until 30 all_arrived "$round" && return 0
 	all_arrived "$round" verbose
 	return 1
 }
@@ -110,7 +105,7 @@ all_arrived() {
 # routing_ok: every line any guest ever received is a token sent from the other end of that port's
 # link; nothing else (a misrouted token, an echo, garbage, an end of file) ever arrived.
 routing_ok() {
-	local g kind port text bad=0 r from sport
+	local g kind port text bad=0 from sport
 	for g in a b; do
 		while read -r kind port text; do
 			case $kind in
@@ -122,7 +117,7 @@ routing_ok() {
 				continue
 				;;
 			esac
-			IFS=/ read -r _ r from sport <<<"$text"
+			IFS=/ read -r _ _ from sport <<<"$text"
 			if [ "${text#tok/}" = "$text" ] || [ "$(peer_of "$g" "$port")" != "$from $sport" ]; then
 				say "guest $g received on $port: $text"
 				bad=1
@@ -132,5 +127,46 @@ routing_ok() {
 	return "$bad"
 }
 
-ctl_of() { if [ "$1" = a ]; then echo "$ctl_a"; else echo "$ctl_b"; fi; }
-log_of() { if [ "$1" = a ]; then echo "$log_a"; else echo "$log_b"; fi; }
+# b_gone_a_kept: B's release removed B's names of every link, and only those; A's QEMU holds the
+# same FIFOs under A's names, which must stay.
+b_gone_a_kept() {
+	ends_absent b && ends_present a
+}
+
+# qemu_runs_as USER: both guests' QEMU processes run as USER.
+qemu_runs_as() {
+	local g u
+	for g in "$ga" "$gb"; do
+		u=$(guest_qemu_user "$g") || { say "no QEMU process for $g"; return 1; }
+		[ "$u" = "$1" ] || { say "QEMU of $g runs as $u"; return 1; }
+	done
+}
+
+# refused TEXT... : the last start failed and virsh's error text holds each TEXT.
+refused() {
+	local t
+	for t; do
+		grep -qF -- "$t" "$mode_dir/virsh.err" || { say "virsh said:"; cat "$mode_dir/virsh.err" >&2; return 1; }
+	done
+}
+# start_fails a|b [TYPE:PORT:PATH...]: starting the guest (with the overrides, see xml_of) fails and
+# leaves no guest; virsh's error text is kept for refused.
+start_fails() {
+	xml_of "$@" >"$mode_dir/bad.xml"
+	if guest_create "$mode_dir/bad.xml" 2>"$mode_dir/virsh.err"; then
+		say "the guest started"
+		stop_guests "$1"
+		return 1
+	fi
+	guest_gone "$(name_of "$1")" || { say "the guest exists after a failed start"; return 1; }
+}
+
+# fifos_owned_by USER: every linked FIFO belongs to USER, as libvirt's DAC driver makes it at start
+# when QEMU runs as USER (the hook creates them root's).
+fifos_owned_by() {
+	local f bad=0
+	for f in "$ports"/*; do
+		[ "$(stat -c %U "$f")" = "$1" ] || { say "$(ls -ln "$f")"; bad=1; }
+	done
+	return "$bad"
+}

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # variables set by the scripts that source this one
 # A libvirt daemon of our own: there is no systemd to start one, and the test must restart it with
 # another qemu.conf. Started in the background, stopped by its PID. Sourced by lib.sh.
 
@@ -17,7 +17,10 @@ daemon_others() {
 daemon_start() {
 	local work=$1 others
 	others=$(daemon_others)
-	[ -z "$others" ] || die "a libvirt daemon runs already (PID" $others"); stop it first"
+	if [ -n "$others" ]; then
+		say "a libvirt daemon runs already (PID ${others//$'\n'/ }); stop it first"
+		return 1
+	fi
 	if [ "${2:-}" = virtlogd ] && ! pgrep -x virtlogd >/dev/null; then
 		virtlogd >"$work/virtlogd.log" 2>&1 {e2e_lock_fd}>&- &
 		virtlogd_pid=$!
@@ -55,7 +58,7 @@ daemon_stop() {
 		fi
 		wait "$pid" 2>/dev/null || true
 	done
-	daemon_pid= virtlogd_pid=
+	daemon_pid="" virtlogd_pid=""
 }
 
 pid_gone() { ! kill -0 "$1" 2>/dev/null; }

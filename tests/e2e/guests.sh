@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # variables set by the scripts that source this one
 # The test guests: a busybox initramfs, their domain XML, starting and stopping them, and talking to
 # the agent inside (tests/e2e/guest/agent) over its control port. Sourced by lib.sh.
 #

@@ -41,6 +41,7 @@ hostconf_put_back() {
 # only when it starts or gets SIGHUP.
 hostconf_install_hook() {
 	hostconf_save /etc/libvirt/hooks/qemu
+	rm -f /etc/libvirt/hooks/qemu
 	install -m 0755 "$1" /etc/libvirt/hooks/qemu
 }
 
