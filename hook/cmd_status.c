@@ -63,13 +63,14 @@ inspect(struct state *s, const char *domain, const char *path, struct names *nm,
 	for (k = 0; k < 2; k++) {
 		char name[NAME_MAX + 1];
 		struct stat *st = &nm->st[k];
+		struct timespec birth;
 
 		snprintf(name, sizeof(name), "%s%s", slash + 1, suffix[k]);
 		snprintf(full, sizeof(full), "%s%s", path, suffix[k]);
 		if (state_is_pending(s, domain, full)) {
 			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
 			    full);
-		} else if (fs_lstat(dfd, name, st) < 0) {
+		} else if (fs_lstat_birth(dfd, name, st, &birth) < 0) {
 			fprintf(out, "        %s%s: %s\n", path, suffix[k],
 			    errno == ENOENT ? "missing" : strerror(errno));
 		} else if (!S_ISFIFO(st->st_mode)) {
@@ -77,7 +78,7 @@ inspect(struct state *s, const char *domain, const char *path, struct names *nm,
 			    S_ISLNK(st->st_mode) ? "a symbolic link" :
 			    S_ISREG(st->st_mode) ? "a regular file" :
 			    S_ISDIR(st->st_mode) ? "a directory" : "something else");
-		} else if (!state_is_ours(s, st)) {
+		} else if (!state_is_ours(s, st, &birth)) {
 			fprintf(out, "        %s%s: a FIFO vserlink did not create (replaced by hand?)\n",
 			    path, suffix[k]);
 		} else {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -133,6 +134,34 @@ fs_lstat(int dfd, const char *name, struct stat *st)
 }
 
 int
+fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birth)
+{
+	struct statx sx;
+
+	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_ino = sx.stx_ino;
+	st->st_mode = sx.stx_mode;
+	st->st_nlink = sx.stx_nlink;
+	st->st_uid = sx.stx_uid;
+	st->st_gid = sx.stx_gid;
+	st->st_size = (off_t)sx.stx_size;
+	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
+	st->st_mtim.tv_nsec = sx.stx_mtime.tv_nsec;
+	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
+	st->st_ctim.tv_nsec = sx.stx_ctime.tv_nsec;
+	birth->tv_sec = 0;
+	birth->tv_nsec = 0;
+	if (sx.stx_mask & STATX_BTIME) {
+		birth->tv_sec = sx.stx_btime.tv_sec;
+		birth->tv_nsec = sx.stx_btime.tv_nsec;
+	}
+	return 0;
+}
+
+int
 fs_same(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -157,7 +186,7 @@ open_fifo(int dfd, const char *name, const struct stat *expect, struct stat *st)
 
 int
 fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
-    struct stat *st)
+    struct stat *st, struct timespec *birth)
 {
 	mode_t mask;
 	int r;
@@ -174,7 +203,7 @@ fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 	 * where anyone else could rename or remove it. So what it names now is
 	 * what we made, and it may be looked at and chowned by name.
 	 */
-	if (fs_lstat(dfd, name, st) < 0)
+	if (fs_lstat_birth(dfd, name, st, birth) < 0)
 		return -1;
 	if (!S_ISFIFO(st->st_mode)) {
 		errno = ESTALE;

@@ -30,6 +30,15 @@ int	fs_open_dir(const char *dir, int create, char *msg, size_t msglen);
 /* fstatat without following a symlink. */
 int	fs_lstat(int dfd, const char *name, struct stat *st);
 
+/*
+ * The same, and the object's birth time ({0, 0} where the file system keeps
+ * none). Device and inode say which object a name holds now; a freed inode
+ * number is soon given to the next file made, and only the birth time tells
+ * that FIFO from the one vserlink created and recorded.
+ */
+int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
+	    struct timespec *birth);
+
 /* Nonzero when a and b are the same object. */
 int	fs_same(const struct stat *a, const struct stat *b);
 
@@ -38,7 +47,7 @@ int	fs_same(const struct stat *a, const struct stat *b);
  * errno EEXIST when anything is already there.
  */
 int	fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
-	    struct stat *st);
+	    struct stat *st, struct timespec *birth);
 
 /*
  * Adds name dname in ddfd for the object sname in sdfd, which must be expect.

@@ -125,13 +125,27 @@ match_path(const struct state *s, size_t i, const void *key)
 	return !s->ends[i].dead && strcmp(s->ends[i].path, key) == 0;
 }
 
+struct inode_key {
+	const struct stat	*st;
+	const struct timespec	*birth;
+};
+
+static int
+same_birth(const struct timespec *a, const struct timespec *b)
+{
+	/* Unknown on either side: device and inode are all there is. */
+	if ((a->tv_sec == 0 && a->tv_nsec == 0) || (b->tv_sec == 0 && b->tv_nsec == 0))
+		return 1;
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
 static int
 match_inode(const struct state *s, size_t i, const void *key)
 {
-	const struct stat *st = key;
+	const struct inode_key *k = key;
 
-	return !s->fifos[i].dead && s->fifos[i].dev == st->st_dev &&
-	    s->fifos[i].ino == st->st_ino;
+	return !s->fifos[i].dead && s->fifos[i].dev == k->st->st_dev &&
+	    s->fifos[i].ino == k->st->st_ino && same_birth(&s->fifos[i].birth, k->birth);
 }
 
 struct state_end *
@@ -196,36 +210,40 @@ state_has_domain(const struct state *s, const char *domain)
 }
 
 int
-state_is_ours(struct state *s, const struct stat *st)
+state_is_ours(struct state *s, const struct stat *st, const struct timespec *birth)
 {
+	struct inode_key k = { st, birth };
+
 	return S_ISFIFO(st->st_mode) &&
 	    index_get(s, &s->by_inode, inode_hash(st->st_dev, st->st_ino),
-	    match_inode, st) >= 0;
+	    match_inode, &k) >= 0;
 }
 
 static void
-add_fifo(struct state *s, dev_t dev, ino_t ino)
+add_fifo(struct state *s, dev_t dev, ino_t ino, const struct timespec *birth)
 {
 	GROW(s->fifos, s->nfifos, s->fifos_cap);
 	s->fifos[s->nfifos].dev = dev;
 	s->fifos[s->nfifos].ino = ino;
+	s->fifos[s->nfifos].birth = *birth;
 	s->fifos[s->nfifos].dead = 0;
 	index_put(s, &s->by_inode, hash_inode, s->nfifos);
 	s->nfifos++;
 }
 
 void
-state_add_fifo(struct state *s, const struct stat *st)
+state_add_fifo(struct state *s, const struct stat *st, const struct timespec *birth)
 {
-	if (!state_is_ours(s, st))
-		add_fifo(s, st->st_dev, st->st_ino);
+	if (!state_is_ours(s, st, birth))
+		add_fifo(s, st->st_dev, st->st_ino, birth);
 }
 
 void
-state_drop_fifo(struct state *s, const struct stat *st)
+state_drop_fifo(struct state *s, const struct stat *st, const struct timespec *birth)
 {
+	struct inode_key k = { st, birth };
 	long i = index_get(s, &s->by_inode, inode_hash(st->st_dev, st->st_ino),
-	    match_inode, st);
+	    match_inode, &k);
 
 	if (i >= 0)
 		s->fifos[i].dead = 1;
@@ -331,8 +349,9 @@ parse_line(struct state *s, char *line)
 			return -1;
 		add_end(s, xstrdup(a), xstrdup(b), xstrdup(c));
 	} else if (strcmp(kind, "fifo") == 0) {
-		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
-		    *cur != '\0')
+		struct timespec birth = { 0, 0 };
+
+		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL)
 			return -1;
 		errno = 0;
 		dev = strtoull(a, &end, 10);
@@ -341,7 +360,23 @@ parse_line(struct state *s, char *line)
 		ino = strtoull(b, &end, 10);
 		if (errno || *end != '\0')
 			return -1;
-		add_fifo(s, (dev_t)dev, (ino_t)ino);
+		/* Birth seconds and nanoseconds, where the file system has them. */
+		if (*cur != '\0') {
+			unsigned long long sec, nsec;
+
+			if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
+			    *cur != '\0')
+				return -1;
+			sec = strtoull(a, &end, 10);
+			if (errno || *end != '\0')
+				return -1;
+			nsec = strtoull(b, &end, 10);
+			if (errno || *end != '\0' || nsec >= 1000000000ULL)
+				return -1;
+			birth.tv_sec = (time_t)sec;
+			birth.tv_nsec = (long)nsec;
+		}
+		add_fifo(s, (dev_t)dev, (ino_t)ino, &birth);
 	} else if (strcmp(kind, "pending") == 0) {
 		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
 		    *cur != '\0')
@@ -516,8 +551,9 @@ state_save(struct state *s, char *msg, size_t msglen)
 	}
 	for (i = 0; i < s->nfifos; i++)
 		if (!s->fifos[i].dead)
-			fprintf(f, "fifo %llu %llu\n", (unsigned long long)s->fifos[i].dev,
-			    (unsigned long long)s->fifos[i].ino);
+			fprintf(f, "fifo %llu %llu %llu %ld\n", (unsigned long long)s->fifos[i].dev,
+			    (unsigned long long)s->fifos[i].ino,
+			    (unsigned long long)s->fifos[i].birth.tv_sec, s->fifos[i].birth.tv_nsec);
 	for (i = 0; i < s->npending; i++) {
 		if (s->pending[i].dead)
 			continue;

@@ -7,7 +7,9 @@
  *  - end:     guest G attached link L with the pipe path P from its XML at
  *             prepare. The peer's hook learns P from here: a hook must never
  *             ask libvirt (it would deadlock the daemon).
- *  - fifo:    device and inode of a FIFO this hook created. Only these are
+ *  - fifo:    device, inode and birth time of a FIFO this hook created (the
+ *             birth time tells it from a later file given the freed inode
+ *             number, where the file system keeps one). Only these are
  *             ever linked, unlinked or drained; anything else is not ours.
  *  - pending: a FIFO name about to be created for guest G. If the hook dies
  *             between mkfifo and recording the FIFO, the next run adopts it.
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct state_end {
 	char	*link;
@@ -27,9 +30,10 @@ struct state_end {
 };
 
 struct state_fifo {
-	dev_t	 dev;
-	ino_t	 ino;
-	int	 dead;
+	dev_t		 dev;
+	ino_t		 ino;
+	struct timespec	 birth;		/* {0, 0}: not known */
+	int		 dead;
 };
 
 struct state_pending {
@@ -84,9 +88,13 @@ void	state_set_end(struct state *s, const char *link, const char *domain,
 	    const char *path);
 int	state_has_domain(const struct state *s, const char *domain);
 
-int	state_is_ours(struct state *s, const struct stat *st);
-void	state_add_fifo(struct state *s, const struct stat *st);
-void	state_drop_fifo(struct state *s, const struct stat *st);
+/* st and birth as fs_lstat_birth gives them. */
+int	state_is_ours(struct state *s, const struct stat *st,
+	    const struct timespec *birth);
+void	state_add_fifo(struct state *s, const struct stat *st,
+	    const struct timespec *birth);
+void	state_drop_fifo(struct state *s, const struct stat *st,
+	    const struct timespec *birth);
 
 void	state_add_pending(struct state *s, const char *domain, const char *path);
 /* Nonzero when path is pending for domain. */

@@ -33,6 +33,7 @@ struct name {
 	char		 base[NAME_MAX + 1];
 	char		*full;		/* for messages */
 	struct stat	 st;
+	struct timespec	 birth;
 	int		 exists;
 	int		 ours;
 };
@@ -144,8 +145,8 @@ name_init(struct run *r, struct name *n, const char *path, const char *sfx)
 static void
 name_look(struct run *r, struct name *n)
 {
-	n->exists = fs_lstat(n->dir->fd, n->base, &n->st) == 0;
-	n->ours = n->exists && state_is_ours(&r->s, &n->st);
+	n->exists = fs_lstat_birth(n->dir->fd, n->base, &n->st, &n->birth) == 0;
+	n->ours = n->exists && state_is_ours(&r->s, &n->st, &n->birth);
 }
 
 static const char *
@@ -392,7 +393,7 @@ static void
 forget_before_unlink(struct run *r, const struct name *n)
 {
 	if (n->ours && n->st.st_nlink == 1) {
-		state_drop_fifo(&r->s, &n->st);
+		state_drop_fifo(&r->s, &n->st, &n->birth);
 		state_add_pending(&r->s, r->domain, n->full);
 	}
 }
@@ -428,7 +429,7 @@ do_join(struct run *r, struct plan *pl, int k)
 		}
 		FAULT_POINT("prepare: after unlink of a stale FIFO");
 		if (!plan && n->st.st_nlink == 1)
-			state_drop_fifo(&r->s, &n->st);
+			state_drop_fifo(&r->s, &n->st, &n->birth);
 	}
 	if (plan) {
 		fprintf(plan, "link %s %s\n", peer->full, n->full);
@@ -466,17 +467,17 @@ execute(struct run *r, struct plan *pl)
 			break;
 		case ACT_ADOPT:
 			if (!plan)
-				state_add_fifo(&r->s, &n->st);
+				state_add_fifo(&r->s, &n->st, &n->birth);
 			break;
 		case ACT_CREATE:
 			if (plan) {
 				fprintf(plan, "mkfifo %s\n", n->full);
 			} else if (fs_mkfifo(n->dir->fd, n->base, st->owner, st->group,
-			    st->mode, &n->st) < 0) {
+			    st->mode, &n->st, &n->birth) < 0) {
 				fail_step(r, pl, n->full, "create FIFO");
 			} else {
 				FAULT_POINT("prepare: after mkfifo, owner and mode");
-				state_add_fifo(&r->s, &n->st);
+				state_add_fifo(&r->s, &n->st, &n->birth);
 				r->created++;
 			}
 			break;
@@ -612,7 +613,7 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 	}
 	if (!n.ours) {
 		if (!adoptable(r, &n)) {
-			log_warning("guest %s: link %s: %s %s; left alone", r->domain,
+			log_warning("guest %s: link %s: %s: %s; left alone", r->domain,
 			    e->link, n.full, what_is(&n.st));
 			free(n.full);
 			return;
@@ -628,7 +629,7 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 		FAULT_POINT("release: after unlink");
 		/* The last name gone, the inode may be reused: forget it. */
 		if (n.st.st_nlink == 1)
-			state_drop_fifo(&r->s, &n.st);
+			state_drop_fifo(&r->s, &n.st, &n.birth);
 		r->removed++;
 	}
 	free(n.full);

@@ -25,7 +25,7 @@ domain guestb pipe:org.linux-kvm.port.1:$P/b1 >"$T/b.xml"
 # The swapper: an atomic rename of a prepared object over each name, in turn.
 swap_names() {
 	local i=0 f
-	while :; do
+	while [ ! -e "$T/stop" ]; do
 		for f in a1.in a1.out; do
 			case $((i % 4)) in
 			0) rm -f "$P/d/$f" ;;
@@ -38,7 +38,7 @@ swap_names() {
 	done 2>/dev/null
 }
 swap_dir() {
-	while :; do
+	while [ ! -e "$T/stop" ]; do
 		mv -T "$P/d" "$P/d.real" && ln -s "$T/vault" "$P/d" && rm -f "$P/d" && mv -T "$P/d.real" "$P/d"
 	done 2>/dev/null
 }
@@ -56,7 +56,8 @@ race() {
 			calm_runs=$((calm_runs + 1))
 		done
 	done
-	kill $pid; wait $pid 2>/dev/null
+	# A flag, not a signal: a killed loop's last mv could land after the clean-up.
+	touch "$T/stop"; wait $pid 2>/dev/null; rm -f "$T/stop"
 	# Put the directory back if the swap was stopped half way.
 	[ -L "$P/d" ] && rm -f "$P/d"
 	[ -d "$P/d.real" ] && mv -T "$P/d.real" "$P/d"

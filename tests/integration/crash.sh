@@ -106,7 +106,7 @@ clean() {
 # hands a freed inode out again at once), make someone else's FIFO "ours".
 records_live() {
 	local dev ino
-	while read -r kind dev ino; do
+	while read -r kind dev ino _; do
 		[ "$kind" = fifo ] || continue
 		[ -n "$(find "$P" -inum "$ino" -type p)" ] ||
 			{ echo "# the state records FIFO $dev:$ino, which no longer exists"; return 1; }

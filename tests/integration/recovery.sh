@@ -56,6 +56,27 @@ printf 'vserlink-state 1\n' >"$STATE/state.keep"
 hook guestb prepare begin <"$T/b.xml"
 check "joined the running peer" same_file "$P/b1.in" "$P/a1.out"
 
+# A FIFO of ours removed by hand leaves its record behind, and the file
+# system may give its inode number to the next file made there (ext4 does).
+# The record's birth time tells such a FIFO from ours. Planted here: a
+# record with the device and inode of someone else's FIFO, and another birth.
+for pid in $HOLDERS; do kill "$pid"; wait "$pid"; done 2>/dev/null
+HOLDERS=
+hook guestb release end <"$T/b.xml"; hook guesta release end <"$T/a.xml"
+mkfifo -m 666 "$P/a1.out"; chown nobody "$P/a1.out"
+id_of() { stat -c '%d %i' "$1"; }
+birth_of() { stat -c %W "$1"; }
+printf 'vserlink-state 1\nend l1 guesta %s\nfifo %s %s 1\n' "$P/a1" "$(id_of "$P/a1.out")" \
+	"$(( $(birth_of "$P/a1.out") - 1 ))" >"$STATE/state"
+check "a FIFO with a recorded inode number but another birth is not ours" hook guesta release end <"$T/a.xml"
+check "  release leaves it, still nobody's" [ "$(stat -c %U "$P/a1.out")" = nobody ]
+check "  and says so" err_has "$P/a1.out: is a FIFO that vserlink did not create"
+check "  prepare refuses it too" bash -c "printf 'vserlink-state 1\nfifo %s %s 1\n' '$(id_of "$P/a1.out")' \
+	'$(( $(birth_of "$P/a1.out") - 1 ))' >'$STATE/state'; ! '$VSERLINK_BIN' hook guesta prepare begin - <'$T/a.xml' 2>/dev/null"
+check "  the FIFO is untouched" [ "$(stat -c %U:%a "$P/a1.out")" = nobody:666 ]
+rm -f "$P/a1.out"
+printf 'vserlink-state 1\n' >"$STATE/state"
+
 # A state file vserlink did not write stops prepare with a clear message.
 cp "$STATE/state" "$STATE/state.good"
 echo "rm -rf /" >>"$STATE/state"
