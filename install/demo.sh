@@ -131,7 +131,9 @@ for g in a b; do
 done
 say "both guests are up"
 
-step "The hook's FIFOs (one guest's P.out is the other's Q.in: same inode, link count 2)"
+step "The FIFOs the hook made"
+say "One guest's P.out is the other's Q.in: the same inode under two names. While the guests run,"
+say "QEMU's user owns them: libvirt's DAC driver hands them over at start."
 (cd "$work/ports" && ls -li --time-style=+ ./* | sort -n | sed 's|\./||')
 
 step "What the guests send and receive"

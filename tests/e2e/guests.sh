@@ -112,7 +112,8 @@ agent_listen() {
 	[ -p "$ctl.in" ] || mkfifo -m 0600 "$ctl.in"
 	[ -p "$ctl.out" ] || mkfifo -m 0600 "$ctl.out"
 	: >>"$log"
-	cat 0<>"$ctl.out" >>"$log" &
+	# Without our lock, like every process we leave running in the background.
+	cat 0<>"$ctl.out" >>"$log" {e2e_lock_fd}>&- &
 	at_exit kill_pid $!
 }
 

@@ -2,7 +2,7 @@
 # Shared helpers of the end-to-end test (tests/e2e/run.sh) and the demo (install/demo.sh), sourced,
 # not run. They drive a real libvirt daemon and real QEMU guests, as root.
 #   lib.sh        this file: messages, waiting, and undo-at-exit
-#   hostconf.sh   files under /etc that we replace for a while and put back
+#   hostconf.sh   host settings we change for a while and put back (/etc files, /dev/kvm's mode)
 #   daemon.sh     a libvirt daemon of our own, started and stopped by PID
 #   guests.sh     the guests: initramfs, domain XML, start and stop, talking to their agent
 
@@ -47,7 +47,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 # e2e_lock: waits until no other end-to-end run or demo is using this machine's libvirt and /etc
-# files, and keeps them for this script until it exits.
+# files, and keeps them for this script until it exits. Call it first: the helpers that start
+# background processes close its descriptor in them.
 e2e_lock() {
 	exec {e2e_lock_fd}>/run/vserlink-e2e.lock
 	if ! flock -n "$e2e_lock_fd"; then
