@@ -61,6 +61,7 @@ hook_changed=0
 if [ -e "$hook" ] || [ -L "$hook" ]; then
 	if hook_is_ours; then
 		if ! cmp -s "$binary" "$hook"; then
+			rm -f "$hook"
 			install -m 0755 "$binary" "$hook"
 			say "updated vserlink's hook $hook to this build"
 		fi
@@ -110,7 +111,7 @@ if [ -n "$running" ]; then
 	fi
 	wait_until 30 virsh version >/dev/null 2>&1 || die "the running libvirt daemon does not answer virsh"
 else
-	daemon_start "$work" virtlogd || die "could not start libvirtd; see $work/libvirtd.log"
+	daemon_start "$work" virtlogd || die "could not start libvirtd (see its messages above)"
 	say "started libvirtd (PID $daemon_pid) for the demo; it is stopped again at the end"
 fi
 
@@ -124,10 +125,15 @@ for g in a b; do
 	agent_listen "$work/$g.ctl" "$work/$g.events"
 	guest_xml "$name" "$work/initrd.gz" "$work/$g.ctl" "${specs[@]}" >"$work/$g.xml"
 done
-virsh create "$work/a.xml" >/dev/null
-virsh create "$work/b.xml" >/dev/null
 for g in a b; do
-	agent_wait_ready "$work/$g.events" 1 120 || die "guest $g did not come up; see $work/$g.ctl.console.log"
+	virsh create "$work/$g.xml" >/dev/null || die "libvirt would not start guest $g (virsh's error is above)"
+done
+for g in a b; do
+	if ! agent_wait_ready "$work/$g.events" 1 120; then
+		say "guest $g did not come up within 120 s; the end of its console:"
+		tail -n 20 "$work/$g.ctl.console.log" >&2
+		die "giving up"
+	fi
 done
 say "both guests are up"
 
