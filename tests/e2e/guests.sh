@@ -28,8 +28,7 @@ guests_initramfs() {
 
 # guest_xml NAME INITRD CTL PORT...: prints the domain XML of a test guest. CTL is the control port's
 # FIFO base path. Each PORT is TYPE:NAME:PATH, NAME being a virtio channel's target name or serialN
-# (then PATH may be empty for TYPE pty). serial0 is the guest's console, kept in NAME.console.log
-# beside CTL.
+# (then PATH may be empty for TYPE pty). serial0 is the guest's console, kept in CTL.console.log.
 guest_xml() {
 	local name=$1 initrd=$2 ctl=$3 spec type port path nvirtio=1 serials=
 	shift 3
@@ -79,10 +78,6 @@ guest_xml() {
 # guest_create XMLFILE: starts a transient guest; virsh's error text goes to stderr.
 guest_create() {
 	virsh create "$1" >/dev/null
-}
-
-guest_running() {
-	[ "$(virsh domstate "$1" 2>/dev/null)" = running ]
 }
 
 guest_gone() {
