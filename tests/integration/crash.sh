@@ -7,7 +7,8 @@
 # For each scenario below the victim run is first traced to learn how many
 # fault points it passes; then, for every point N and every way libvirt may
 # carry on after a failed event, a fresh tree is built, the victim is killed
-# at N, and the recovery is checked.
+# at N, and the recovery is checked. CRASH_BACKLOGS (default "keep discard")
+# chooses the backlog settings to run with.
 . "$(dirname "$0")/../lib.sh"
 FAULT_BIN=${VSERLINK_FAULT_BIN:-$VSERLINK_BUILD/fault/vserlink}
 setup
@@ -192,7 +193,7 @@ recover() {
 		clean && users_intact
 }
 
-for backlog in keep discard; do
+for backlog in ${CRASH_BACKLOGS:-keep discard}; do
 	BACKLOG=$backlog
 	for sc in "${scenarios[@]}"; do
 		IFS='|' read -r name before held victim <<<"$sc"
