@@ -11,7 +11,7 @@ set -eu
 
 # The compiler and libraries the hook links (statically: ICU, lzma and zlib too), the
 # manual-page linter, clang for the fuzzers, valgrind, and xmllint for the benchmark's shell hook.
-&
+build_pkgs="gcc make pkg-config libxml2-dev libinih-dev libicu-dev liblzma-dev zlib1g-dev mandoc clang
 libclang-rt-14-dev valgrind libxml2-utils"
 # Debian 12 splits libvirt: libvirt-daemon is the daemon, libvirt-daemon-driver-qemu its QEMU driver.
 # libvirt-daemon-system is left out on purpose: it pulls in systemd, which these machines don't run.
