@@ -5,6 +5,7 @@
 # make install         PREFIX, SYSCONFDIR, DESTDIR are honoured on every path
 # make SANITIZE=1 ...  ASan + UBSan build (dynamic link)
 # make fuzz FUZZ_SECONDS=N  libFuzzer (clang) on both parsers, N seconds each
+# make valgrind       the integration tests with every hook under valgrind
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -122,6 +123,14 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(patsubst %.c,$(FUZZ_DIR)/%
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_DIR)
 
+# Every hook process of the integration tests under valgrind (slow), in a
+# dynamically linked build: valgrind cannot follow a static glibc's malloc.
+VG_BUILD := build/valgrind
+valgrind:
+	$(MAKE) BUILD=$(VG_BUILD) VS_LDFLAGS= VS_LIBS="$(shell $(PKG_CONFIG) --libs libxml-2.0 inih)" \
+	    $(VG_BUILD)/vserlink $(VG_BUILD)/tests/tools/fifo_io
+	tests/hardening/valgrind.sh $(VG_BUILD)
+
 # install/install.sh never replaces a hook that is not vserlink's, nor the
 # user's pairs.ini, and says where everything went.
 INSTALL_VARS = DESTDIR='$(DESTDIR)' SBINDIR='$(SBINDIR)' SYSCONFDIR='$(SYSCONFDIR)' \
@@ -153,5 +162,5 @@ bench: $(BIN)
 clean:
 	rm -rf build
 
-.PHONY: all check clean install uninstall deps demo e2e bench fuzz
+.PHONY: all check clean install uninstall deps demo e2e bench fuzz valgrind
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
