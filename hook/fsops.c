@@ -238,6 +238,7 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 		errno = ESTALE;
 		return -1;
 	}
+	FAULT_POINT("fs_link: checked, before linkat");
 	r = linkat(fd, "", ddfd, dname, AT_EMPTY_PATH);
 	e = errno;
 	close(fd);

@@ -99,5 +99,18 @@ check "FIFO swapped for a secret between release's check and unlink: exits 0 or 
 check "  the secret's name is not removed" [ "$(stat -c %i "$P/d/a1.in" 2>/dev/null)" = "$(stat -c %i "$T/vault/secret")" ]
 check "  and it says so" err_has "changed while vserlink worked on it"
 rm -f "$P/d/a1.in"; reset
+# 7. The peer's FIFO is swapped for a hard link to the secret after fs_link
+#    checked it, just before the link: the FIFO checked is what gets linked.
+hook guestb prepare begin <"$T/b.xml"
+fifo=$(stat -c %i "$P/b1.out")
+# (The attacker keeps the FIFO alive under a name of its own: a FIFO with no
+# name left cannot be linked again, and the hook would just refuse.)
+race "fs_link: checked, before linkat" \
+	"ln '$P/b1.out' '$T/stash/keep' && ln '$T/vault/secret' '$T/stash/x' && mv -f '$T/stash/x' '$P/b1.out'" \
+	guesta prepare begin <"$T/a.xml"
+check "peer's FIFO swapped for a secret between fs_link's check and the link: exits 0 or 1" [ $? -le 1 ]
+check "  the FIFO that was checked is what got linked" [ "$(stat -c %i "$P/d/a1.in")" = "$fifo" ]
+check "  the secret got no new name" [ "$(stat -c %h "$T/vault/secret")" = 2 ]
+rm -f "$P/b1.out"; reset
 check "after all races the vault is as it was" same vault
 done_testing
