@@ -112,5 +112,18 @@ check "peer's FIFO swapped for a secret between fs_link's check and the link: ex
 check "  the FIFO that was checked is what got linked" [ "$(stat -c %i "$P/d/a1.in")" = "$fifo" ]
 check "  the secret got no new name" [ "$(stat -c %h "$T/vault/secret")" = 2 ]
 rm -f "$P/b1.out"; reset
+# 8. A prepare dies after recording its intent, before mkfifo; user nobody
+#    plants a FIFO at the pending name (the directory is sticky): it is not
+#    taken for the hook's half-made FIFO, by prepare or by release.
+chmod 1777 "$P/d"
+(VSERLINK_FAULT_AT=2 timeout -k 2 "$HOOK_TIMEOUT" "$FAULT_BIN" hook guesta prepare begin - \
+	<"$T/a.xml" >/dev/null 2>&1; :) 2>/dev/null
+setpriv --reuid=nobody --regid=nogroup --clear-groups mkfifo -m 666 "$P/d/a1.in"
+snap planted "$P/d/a1.in"
+check "a FIFO of nobody at a name pending after a crash: prepare refuses it" \
+	refused "$P/d/a1.in: is a FIFO that vserlink did not create" guesta prepare begin <"$T/a.xml"
+hook guesta release end <"$T/a.xml"
+check "  and release leaves it exactly as it was" same planted
+rm -f "$P/d/a1.in"; chmod 755 "$P/d"; reset
 check "after all races the vault is as it was" same vault
 done_testing
