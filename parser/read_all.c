@@ -9,8 +9,9 @@
 char *
 read_all(int fd, size_t limit, size_t *len)
 {
-	size_t cap = 65536, n = 0;
-	char *buf = xcalloc(1, cap + 1);
+	/* Small and uncleared: most inputs are a few kilobytes, and a hook pays for every page it touches. */
+	size_t cap = 8192, n = 0;
+	char *buf = xreallocarray(NULL, cap + 1, 1);
 	ssize_t r;
 	int e;
 
