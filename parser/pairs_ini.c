@@ -540,7 +540,7 @@ pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 	return 0;
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 file_error(struct pairs *out, const char *fmt, ...)
 {
 	struct config_error *e;

@@ -15,6 +15,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 mkdir -p "$dir/crashes"
 status=0
+passed=0
+failed=0
 for target in domain pairs; do
 	bin=$dir/fuzz_$target
 	work=$dir/corpus/$target
@@ -35,10 +37,14 @@ for target in domain pairs; do
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
 	echo "fuzz_$target: ${execs:-?} executions in $took s (${speed:-?}/s), $cov, corpus $(ls "$work" | wc -l) inputs, exit $rc"
-	if [ $rc -ne 0 ]; then
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+	else
 		status=1
+		failed=$((failed + 1))
 		echo "fuzz_$target: FAILED; see $log and $dir/crashes/:"
 		grep -E '^(==|SUMMARY|artifact_prefix|Test unit written)' "$log" | head -20 | sed 's/^/    /'
 	fi
 done
+echo "$passed passed, $failed failed"
 exit $status
