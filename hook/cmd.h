@@ -65,13 +65,6 @@ void	cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
 int	cmd_usage_error(const char *name, const char *why);
 
-/*
- * Loads pairs.ini as the hook does. Returns 0 when it was read (its
- * problems in p->errors), 1 when there is no such file, -1 after reporting
- * why it cannot be read. p must be freed in every case.
- */
-int	cmd_load_pairs(const char *config, struct pairs *p);
-
 /* Prints every error in pairs.ini, or only those concerning domain; returns how many. */
 size_t	cmd_report_config(const struct pairs *p, const char *domain);
 

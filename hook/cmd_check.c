@@ -383,7 +383,7 @@ cmd_check(int argc, char **argv)
 			return rc;
 	config = config_path(config);
 
-	if ((rc = cmd_load_pairs(config, &p)) != 0) {
+	if ((rc = config_load(config, &p)) != 0) {
 		if (rc == 1)
 			log_error("%s: %s", config, strerror(ENOENT));
 		pairs_free(&p);

@@ -83,7 +83,7 @@ cmd_plan(int argc, char **argv)
 		return cmd_usage_error(argv[0], "the event is prepare or release");
 	config = config_path(config);
 
-	rc = cmd_load_pairs(config, &p);
+	rc = config_load(config, &p);
 	if (rc < 0) {
 		pairs_free(&p);
 		return 1;

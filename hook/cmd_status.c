@@ -210,7 +210,7 @@ cmd_status(int argc, char **argv)
 		return cmd_usage_error(argv[0], "takes no operands");
 	config = config_path(config);
 
-	if ((rc = cmd_load_pairs(config, &p)) < 0) {
+	if ((rc = config_load(config, &p)) < 0) {
 		pairs_free(&p);
 		return 1;
 	}

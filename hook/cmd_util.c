@@ -63,17 +63,6 @@ cmd_usage_error(const char *name, const char *why)
 	return 1;
 }
 
-int
-cmd_load_pairs(const char *config, struct pairs *p)
-{
-	if (pairs_load(config, p) == 0)
-		return 0;
-	if (errno == ENOENT)
-		return 1;
-	log_error("%s: %s", config, strerror(errno));
-	return -1;
-}
-
 size_t
 cmd_report_config(const struct pairs *p, const char *domain)
 {

@@ -214,7 +214,7 @@ cmd_xml(int argc, char **argv)
 	domain = argv[optind];
 	config = config_path(config);
 
-	if ((rc = cmd_load_pairs(config, &p)) != 0) {
+	if ((rc = config_load(config, &p)) != 0) {
 		if (rc == 1)
 			log_error("%s: does not exist; write the links there first", config);
 		pairs_free(&p);

@@ -1,11 +1,20 @@
-/* config.h: where pairs.ini is. */
+/* config.h: where pairs.ini is, and loading it. */
 #ifndef VSERLINK_CONFIG_H
 #define VSERLINK_CONFIG_H
+
+#include "pairs.h"
 
 #define CONFIG_DEFAULT	SYSCONFDIR "/vserlink/pairs.ini"
 #define CONFIG_ENV	"VSERLINK_CONFIG"
 
 /* override (-c FILE) if set, else $VSERLINK_CONFIG if set, else the default. */
 const char	*config_path(const char *override);
+
+/*
+ * Loads the pairs.ini at path into p: 0 when it was read (its problems in
+ * p->errors); 1 when there is none (nothing is linked); -1 after reporting
+ * why it cannot be read. p must be freed with pairs_free in every case.
+ */
+int		 config_load(const char *path, struct pairs *p);
 
 #endif

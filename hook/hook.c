@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "config.h"
 #include "domain.h"
 #include "hook.h"
 #include "log.h"
@@ -29,18 +30,6 @@ drain_stdin(void)
 		return;
 	while ((r = read(STDIN_FILENO, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
 		;
-}
-
-/* Loads pairs.ini; 1 when there is none (nothing is linked), -1 on failure. */
-static int
-load_pairs(const char *config, struct pairs *p)
-{
-	if (pairs_load(config, p) == 0)
-		return 0;
-	if (errno == ENOENT)
-		return 1;
-	log_error("%s: %s", config, strerror(errno));
-	return -1;
 }
 
 /*
@@ -68,7 +57,7 @@ on_prepare(const char *config, const char *domain)
 	size_t len;
 	int rc;
 
-	if ((rc = load_pairs(config, &p)) != 0 || !pairs_concerns(&p, domain)) {
+	if ((rc = config_load(config, &p)) != 0 || !pairs_concerns(&p, domain)) {
 		if (rc == 0)
 			warn_unusable(&p);
 		pairs_free(&p);
@@ -113,7 +102,7 @@ on_release(const char *config, const char *domain)
 
 	drain_stdin();
 	/* Only state_dir is taken from pairs.ini; a missing one means the default. */
-	if (load_pairs(config, &p) < 0) {
+	if (config_load(config, &p) < 0) {
 		pairs_free(&p);
 		return 1;
 	}
@@ -130,7 +119,7 @@ on_migrate(const char *config, const char *domain)
 	int rc = 0;
 
 	drain_stdin();
-	if (load_pairs(config, &p) != 0) {
+	if (config_load(config, &p) != 0) {
 		pairs_free(&p);
 		return 0;
 	}

@@ -1,4 +1,4 @@
-/* wire.c: see wire.h. */
+/* wire.c: prepare; see wire.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,169 +10,10 @@
 #include "fault.h"
 #include "fsops.h"
 #include "log.h"
-#include "wire.h"
-
-/* libvirt waits for the hook; so does every other hook behind the lock. */
-#define LOCK_TIMEOUT	30
-
-struct dir {
-	char		*path;
-	int		 fd;		/* -1: could not be opened, see error */
-	char		*error;
-	struct stat	 st;
-};
-
-struct dirs {
-	struct dir	*v;
-	size_t		 n, cap, last;
-};
-
-/* One name of a FIFO: P.in or P.out of some end. */
-struct name {
-	struct dir	*dir;
-	char		 base[NAME_MAX + 1];
-	char		*full;		/* for messages */
-	struct stat	 st;
-	struct timespec	 birth;
-	int		 exists;
-	int		 ours;
-};
-
-enum action {
-	ACT_KEEP,	/* already right */
-	ACT_CREATE,	/* mkfifo: the peer is not attached */
-	ACT_LINK,	/* join the peer's FIFO */
-	ACT_REPLACE,	/* drop a stale FIFO of ours, then join the peer's */
-	ACT_ADOPT,	/* our FIFO from a run that died before recording it */
-};
-
-/* d[0]: our .in is the peer's .out; d[1]: our .out is the peer's .in. */
-struct plan {
-	const struct link	*link;
-	const char		*port;
-	const char		*path;
-	const char		*peer_domain;
-	const char		*peer_path;
-	struct {
-		struct name	 mine, peer;
-		enum action	 act;
-		int		 peer_ok;
-	} d[2];
-};
-
-static const char *const suffix[2] = { ".in", ".out" };
-
-struct run {
-	const char		*domain;
-	const struct pairs	*p;
-	const struct wire_opts	*o;
-	struct state		 s;
-	struct dirs		 dirs;
-	struct plan		*plans;
-	size_t			 nplans;
-	int			 errors;
-	/* For the one syslog line per event: a line per FIFO costs more than the FIFO. */
-	unsigned long		 created, joined, removed;
-	long			 dropped;
-};
+#include "wire_run.h"
 
 #define PLAN_FMT	"guest %s: link %s (%s): "
 #define PLAN_ARGS(r, pl) (r)->domain, (pl)->link->name, (pl)->port
-
-/* --- directories, each opened once --- */
-
-static struct dir *
-dir_get(struct run *r, const char *path, size_t len)
-{
-	struct dirs *ds = &r->dirs;
-	struct dir *d;
-	char msg[PATH_MAX + 128];
-	size_t i;
-
-	if (ds->n > 0 && strlen(ds->v[ds->last].path) == len &&
-	    memcmp(ds->v[ds->last].path, path, len) == 0)
-		return &ds->v[ds->last];
-	for (i = 0; i < ds->n; i++) {
-		if (strlen(ds->v[i].path) == len && memcmp(ds->v[i].path, path, len) == 0) {
-			ds->last = i;
-			return &ds->v[i];
-		}
-	}
-	GROW(ds->v, ds->n, ds->cap);
-	d = &ds->v[ds->n];
-	memset(d, 0, sizeof(*d));
-	d->path = xstrndup(path, len);
-	d->fd = fs_open_dir(d->path, 0, msg, sizeof(msg));
-	if (d->fd < 0 || fstat(d->fd, &d->st) < 0) {
-		d->error = xstrdup(msg);
-		if (d->fd >= 0)
-			close(d->fd);
-		d->fd = -1;
-	}
-	ds->last = ds->n;
-	return &ds->v[ds->n++];
-}
-
-static void
-dirs_close(struct dirs *ds)
-{
-	size_t i;
-
-	for (i = 0; i < ds->n; i++) {
-		if (ds->v[i].fd >= 0)
-			close(ds->v[i].fd);
-		free(ds->v[i].path);
-		free(ds->v[i].error);
-	}
-	free(ds->v);
-	memset(ds, 0, sizeof(*ds));
-}
-
-/* Fills n for path + sfx; returns -1 with a message when its directory is unusable. */
-static int
-name_init(struct run *r, struct name *n, const char *path, const char *sfx)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash == path ? 1 : (size_t)(slash - path);
-
-	memset(n, 0, sizeof(*n));
-	n->full = xasprintf("%s%s", path, sfx);
-	snprintf(n->base, sizeof(n->base), "%s%s", slash + 1, sfx);
-	n->dir = dir_get(r, path, dirlen);
-	return n->dir->fd < 0 ? -1 : 0;
-}
-
-static void
-name_look(struct run *r, struct name *n)
-{
-	n->exists = fs_lstat_birth(n->dir->fd, n->base, &n->st, &n->birth) == 0;
-	n->ours = n->exists && state_is_ours(&r->s, &n->st, &n->birth);
-}
-
-static const char *
-what_is(const struct stat *st)
-{
-	if (S_ISLNK(st->st_mode))
-		return "is a symbolic link";
-	if (S_ISREG(st->st_mode))
-		return "exists and is a regular file, not a FIFO";
-	if (S_ISDIR(st->st_mode))
-		return "exists and is a directory, not a FIFO";
-	if (S_ISFIFO(st->st_mode))
-		return "is a FIFO that vserlink did not create (left over from before a reboot, or someone else's); remove it if it is stale";
-	return "exists and is not a FIFO";
-}
-
-/* A FIFO a run of ours made and died before recording (see state.h). */
-static int
-adoptable(struct run *r, const struct name *n)
-{
-	const struct stat *st = &n->st;
-
-	return S_ISFIFO(st->st_mode) && st->st_nlink == 1 &&
-	    (st->st_uid == 0 || st->st_uid == r->p->settings.owner) &&
-	    state_is_pending(&r->s, r->domain, n->full);
-}
 
 /* --- prepare: checks that need nothing but pairs.ini and the XML --- */
 
@@ -299,7 +140,7 @@ plan_peer(struct run *r, struct plan *pl)
 		struct name *n = &pl->d[k].peer;
 
 		/* Our .in is the peer's .out, and the other way round. */
-		if (name_init(r, n, peer->path, suffix[1 - k]) < 0) {
+		if (name_init(r, n, peer->path, fifo_suffix[1 - k]) < 0) {
 			log_warning(PLAN_FMT "cannot join guest %s's end: %s; this end gets new FIFOs and the link works once %s restarts",
 			    PLAN_ARGS(r, pl), pl->peer_domain, n->dir->error, pl->peer_domain);
 			return;
@@ -340,7 +181,7 @@ plan_link(struct run *r, struct plan *pl)
 	for (k = 0; k < 2; k++) {
 		struct name *n = &pl->d[k].mine;
 
-		if (name_init(r, n, pl->path, suffix[k]) < 0) {
+		if (name_init(r, n, pl->path, fifo_suffix[k]) < 0) {
 			log_error(PLAN_FMT "%s", PLAN_ARGS(r, pl), n->dir->error);
 			r->errors++;
 			return;
@@ -381,22 +222,6 @@ plan_link(struct run *r, struct plan *pl)
 }
 
 /* --- prepare: doing it --- */
-
-/*
- * The record of a FIFO whose last name is about to go is dropped, and the
- * name made pending, in the state saved before the unlink. Dropped after
- * it, a run killed in between would leave the record of a freed inode, and
- * the next FIFO to get that inode number, anyone's, would pass for ours.
- * Until the unlink, the pending name is adoptable by the next run.
- */
-static void
-forget_before_unlink(struct run *r, const struct name *n)
-{
-	if (n->ours && n->st.st_nlink == 1) {
-		state_drop_fifo(&r->s, &n->st, &n->birth);
-		state_add_pending(&r->s, r->domain, n->full);
-	}
-}
 
 static void
 fail_step(struct run *r, const struct plan *pl, const char *path, const char *what)
@@ -489,54 +314,6 @@ execute(struct run *r, struct plan *pl)
 	}
 }
 
-static void
-run_free(struct run *r)
-{
-	size_t i;
-	int k;
-
-	for (i = 0; i < r->nplans; i++) {
-		for (k = 0; k < 2; k++) {
-			free(r->plans[i].d[k].mine.full);
-			free(r->plans[i].d[k].peer.full);
-		}
-	}
-	free(r->plans);
-	dirs_close(&r->dirs);
-	state_close(&r->s);
-}
-
-static int
-open_state(struct run *r, int create)
-{
-	char msg[PATH_MAX + 256];
-	int rc;
-
-	rc = state_open(&r->s, r->p->settings.state_dir, create, msg, sizeof(msg));
-	if (rc == 1)
-		return 1;
-	if (rc == 0 && !r->o->plan)
-		rc = state_lock(&r->s, LOCK_TIMEOUT, msg, sizeof(msg));
-	if (rc == 0)
-		rc = state_load(&r->s, msg, sizeof(msg));
-	if (rc < 0) {
-		log_error("guest %s: %s", r->domain, msg);
-		r->errors++;
-	}
-	return rc;
-}
-
-static void
-save_state(struct run *r)
-{
-	char msg[PATH_MAX + 256];
-
-	if (r->o->plan == NULL && state_save(&r->s, msg, sizeof(msg)) < 0) {
-		log_error("guest %s: %s", r->domain, msg);
-		r->errors++;
-	}
-}
-
 int
 wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p,
     const struct wire_opts *o)
@@ -545,11 +322,7 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 	size_t i;
 	int k;
 
-	memset(&r, 0, sizeof(r));
-	r.domain = domain;
-	r.p = p;
-	r.o = o;
-	r.s.dirfd = r.s.lockfd = -1;
+	run_init(&r, domain, p, o);
 	if (report_config(&r) > 0)
 		return 1;
 	collect_plans(&r);
@@ -588,127 +361,6 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 	if (!o->plan)
 		log_info("guest %s: prepared %zu link%s: %lu FIFOs created, %lu joined, %ld bytes of backlog dropped%s",
 		    domain, r.nplans, r.nplans == 1 ? "" : "s", r.created, r.joined, r.dropped,
-		    r.errors ? "; with errors" : "");
-out:
-	run_free(&r);
-	return r.errors ? 1 : 0;
-}
-
-/* --- release --- */
-
-static void
-release_name(struct run *r, const struct state_end *e, const char *sfx)
-{
-	struct name n;
-
-	if (name_init(r, &n, e->path, sfx) < 0) {
-		log_warning("guest %s: link %s: %s", r->domain, e->link, n.dir->error);
-		free(n.full);
-		return;
-	}
-	name_look(r, &n);
-	if (!n.exists) {
-		free(n.full);
-		return;
-	}
-	if (!n.ours) {
-		if (!adoptable(r, &n)) {
-			log_warning("guest %s: link %s: %s: %s; left alone", r->domain,
-			    e->link, n.full, what_is(&n.st));
-			free(n.full);
-			return;
-		}
-	}
-	FAULT_POINT("release: checked, before unlink");
-	if (r->o->plan) {
-		fprintf(r->o->plan, "unlink %s\n", n.full);
-	} else if (fs_unlink(n.dir->fd, n.base, &n.st) < 0) {
-		log_warning("guest %s: link %s: %s: cannot remove: %s", r->domain, e->link,
-		    n.full, errno == ESTALE ? "changed while vserlink worked on it" : strerror(errno));
-	} else {
-		FAULT_POINT("release: after unlink");
-		/* The last name gone, the inode may be reused: forget it. */
-		if (n.st.st_nlink == 1)
-			state_drop_fifo(&r->s, &n.st, &n.birth);
-		r->removed++;
-	}
-	free(n.full);
-}
-
-/* Applies forget_before_unlink to the names of domain's ends; returns how many it forgot. */
-static size_t
-forget_last_names(struct run *r)
-{
-	size_t i, forgotten = 0;
-	int k;
-
-	for (i = 0; i < r->s.nends; i++) {
-		const struct state_end *e = &r->s.ends[i];
-
-		if (e->dead || strcmp(e->domain, r->domain) != 0)
-			continue;
-		for (k = 0; k < 2; k++) {
-			struct name n;
-
-			if (name_init(r, &n, e->path, suffix[k]) == 0) {
-				name_look(r, &n);
-				if (n.ours && n.st.st_nlink == 1) {
-					forget_before_unlink(r, &n);
-					forgotten++;
-				}
-			}
-			free(n.full);
-		}
-	}
-	return forgotten;
-}
-
-int
-wire_release(const char *domain, const struct pairs *p, const struct wire_opts *o)
-{
-	char msg[PATH_MAX + 256];
-	struct run r;
-	size_t i;
-	int rc;
-
-	memset(&r, 0, sizeof(r));
-	r.domain = domain;
-	r.p = p;
-	r.o = o;
-	r.s.dirfd = r.s.lockfd = -1;
-
-	/* Most guests were never linked: find out without taking the lock. */
-	rc = state_open(&r.s, p->settings.state_dir, 0, msg, sizeof(msg));
-	if (rc == 1 || (rc == 0 && state_load(&r.s, msg, sizeof(msg)) == 0 &&
-	    !state_has_domain(&r.s, domain))) {
-		state_close(&r.s);
-		return 0;
-	}
-	state_close(&r.s);
-	if (open_state(&r, 0) != 0)
-		goto out;
-
-	if (!o->plan && forget_last_names(&r) > 0) {
-		save_state(&r);
-		if (r.errors)
-			goto out;
-		/* Those are the only records dropped yet; release_name drops each after its unlink. */
-		for (i = 0; i < r.s.nfifos; i++)
-			r.s.fifos[i].dead = 0;
-	}
-	for (i = 0; i < r.s.nends; i++) {
-		struct state_end *e = &r.s.ends[i];
-
-		if (e->dead || strcmp(e->domain, domain) != 0)
-			continue;
-		release_name(&r, e, suffix[0]);
-		release_name(&r, e, suffix[1]);
-		e->dead = 1;
-	}
-	state_clear_pending(&r.s, domain);
-	save_state(&r);
-	if (!o->plan)
-		log_info("guest %s: released: %lu FIFO names removed%s", domain, r.removed,
 		    r.errors ? "; with errors" : "");
 out:
 	run_free(&r);

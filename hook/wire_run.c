@@ -1,0 +1,185 @@
+/* wire_run.c: see wire_run.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "fault.h"
+#include "fsops.h"
+#include "log.h"
+#include "wire_run.h"
+
+const char *const fifo_suffix[2] = { ".in", ".out" };
+
+/* --- directories, each opened once --- */
+
+static struct dir *
+dir_get(struct run *r, const char *path, size_t len)
+{
+	struct dirs *ds = &r->dirs;
+	struct dir *d;
+	char msg[PATH_MAX + 128];
+	size_t i;
+
+	if (ds->n > 0 && strlen(ds->v[ds->last].path) == len &&
+	    memcmp(ds->v[ds->last].path, path, len) == 0)
+		return &ds->v[ds->last];
+	for (i = 0; i < ds->n; i++) {
+		if (strlen(ds->v[i].path) == len && memcmp(ds->v[i].path, path, len) == 0) {
+			ds->last = i;
+			return &ds->v[i];
+		}
+	}
+	GROW(ds->v, ds->n, ds->cap);
+	d = &ds->v[ds->n];
+	memset(d, 0, sizeof(*d));
+	d->path = xstrndup(path, len);
+	d->fd = fs_open_dir(d->path, 0, msg, sizeof(msg));
+	if (d->fd < 0 || fstat(d->fd, &d->st) < 0) {
+		d->error = xstrdup(msg);
+		if (d->fd >= 0)
+			close(d->fd);
+		d->fd = -1;
+	}
+	ds->last = ds->n;
+	return &ds->v[ds->n++];
+}
+
+static void
+dirs_close(struct dirs *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++) {
+		if (ds->v[i].fd >= 0)
+			close(ds->v[i].fd);
+		free(ds->v[i].path);
+		free(ds->v[i].error);
+	}
+	free(ds->v);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* Fills n for path + sfx; returns -1 with a message when its directory is unusable. */
+int
+name_init(struct run *r, struct name *n, const char *path, const char *sfx)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash == path ? 1 : (size_t)(slash - path);
+
+	memset(n, 0, sizeof(*n));
+	n->full = xasprintf("%s%s", path, sfx);
+	snprintf(n->base, sizeof(n->base), "%s%s", slash + 1, sfx);
+	n->dir = dir_get(r, path, dirlen);
+	return n->dir->fd < 0 ? -1 : 0;
+}
+
+void
+name_look(struct run *r, struct name *n)
+{
+	n->exists = fs_lstat_birth(n->dir->fd, n->base, &n->st, &n->birth) == 0;
+	n->ours = n->exists && state_is_ours(&r->s, &n->st, &n->birth);
+}
+
+const char *
+what_is(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return "is a symbolic link";
+	if (S_ISREG(st->st_mode))
+		return "exists and is a regular file, not a FIFO";
+	if (S_ISDIR(st->st_mode))
+		return "exists and is a directory, not a FIFO";
+	if (S_ISFIFO(st->st_mode))
+		return "is a FIFO that vserlink did not create (left over from before a reboot, or someone else's); remove it if it is stale";
+	return "exists and is not a FIFO";
+}
+
+/* A FIFO a run of ours made and died before recording (see state.h). */
+int
+adoptable(struct run *r, const struct name *n)
+{
+	const struct stat *st = &n->st;
+
+	return S_ISFIFO(st->st_mode) && st->st_nlink == 1 &&
+	    (st->st_uid == 0 || st->st_uid == r->p->settings.owner) &&
+	    state_is_pending(&r->s, r->domain, n->full);
+}
+
+/*
+ * The record of a FIFO whose last name is about to go is dropped, and the
+ * name made pending, in the state saved before the unlink. Dropped after
+ * it, a run killed in between would leave the record of a freed inode, and
+ * the next FIFO to get that inode number, anyone's, would pass for ours.
+ * Until the unlink, the pending name is adoptable by the next run.
+ */
+void
+forget_before_unlink(struct run *r, const struct name *n)
+{
+	if (n->ours && n->st.st_nlink == 1) {
+		state_drop_fifo(&r->s, &n->st, &n->birth);
+		state_add_pending(&r->s, r->domain, n->full);
+	}
+}
+
+void
+run_init(struct run *r, const char *domain, const struct pairs *p,
+    const struct wire_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->domain = domain;
+	r->p = p;
+	r->o = o;
+	r->s.dirfd = r->s.lockfd = -1;
+}
+
+void
+run_free(struct run *r)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->nplans; i++) {
+		for (k = 0; k < 2; k++) {
+			free(r->plans[i].d[k].mine.full);
+			free(r->plans[i].d[k].peer.full);
+		}
+	}
+	free(r->plans);
+	dirs_close(&r->dirs);
+	state_close(&r->s);
+}
+
+int
+open_state(struct run *r, int create)
+{
+	char msg[PATH_MAX + 256];
+	int rc;
+
+	rc = state_open(&r->s, r->p->settings.state_dir, create, msg, sizeof(msg));
+	if (rc == 1)
+		return 1;
+	if (rc == 0 && !r->o->plan)
+		rc = state_lock(&r->s, LOCK_TIMEOUT, msg, sizeof(msg));
+	if (rc == 0)
+		rc = state_load(&r->s, msg, sizeof(msg));
+	if (rc < 0) {
+		log_error("guest %s: %s", r->domain, msg);
+		r->errors++;
+	}
+	return rc;
+}
+
+void
+save_state(struct run *r)
+{
+	char msg[PATH_MAX + 256];
+
+	if (r->o->plan == NULL && state_save(&r->s, msg, sizeof(msg)) < 0) {
+		log_error("guest %s: %s", r->domain, msg);
+		r->errors++;
+	}
+}
