@@ -21,7 +21,9 @@ MUTANTS = [
     ("state-is-ours", "only FIFOs recorded in the state are the hook's (state_is_ours)",
      "hook/state.c", "\treturn S_ISFIFO(st->st_mode) &&\n\t    index_get(",
      "\treturn S_ISFIFO(st->st_mode) && (1 ||\n\t    index_get(", 1),
-    ("state-is-ours-fix", None, "hook/state.c", "match_inode, st) >= 0;\n}", "match_inode, st) >= 0);\n}", 1),
+    ("state-is-ours-fix", None, "hook/state.c", "match_inode, &k) >= 0;\n}", "match_inode, &k) >= 0);\n}", 1),
+    ("birth-time", "a FIFO is the hook's only if its birth time matches the record too",
+     "hook/state.c", "\treturn a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;", "\treturn 1;", 1),
     ("link-precheck", "fs_link links the FIFO it checked (O_PATH + AT_EMPTY_PATH)",
      "hook/fsops.c", "\tr = linkat(fd, \"\", ddfd, dname, AT_EMPTY_PATH);",
      "\tr = linkat(sdfd, sname, ddfd, dname, 0);", 1),
@@ -71,7 +73,7 @@ MUTANTS = [
 ]
 # Mutants without a check of their own are applied together with the one before.
 TESTS = ["attack_symlinks", "attack_files", "attack_input", "attack_config", "attack_race",
-         "attack_toctou", "refusals", "config", "crash", "storm", "wiring", "fuzz_regress"]
+         "attack_toctou", "attack_inode_reuse", "refusals", "config", "crash", "storm", "wiring", "fuzz_regress"]
 UNITS = ["test_domain", "test_pairs"]
 
 
