@@ -1,15 +1,15 @@
 /*
  * main.c: vserlink's entry point.
  *
- * Installed under any name but "vserlink" (libvirt's /etc/libvirt/hooks/qemu,
- * or a file in /etc/libvirt/hooks/qemu.d/), the program is the hook:
+ * Installed under any name but "vserlink" (libvirt's /etc/libvirt/hooks/qemu),
+ * or under any name in a directory qemu.d (libvirt's hooks/qemu.d/, where
+ * install/install.sh puts it as "vserlink"), the program is the hook:
  *     qemu DOMAIN OPERATION SUBOPERATION EXTRA   < domain.xml
  * As "vserlink" it takes a subcommand; "vserlink hook ..." is the hook.
  *
  * Exit status: 0 for success and for nothing to do, 1 for failure.
  */
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +40,26 @@ ensure_std_fds(void)
 		return -1;
 	close(fd);
 	return 0;
+}
+
+/*
+ * libvirt runs its hooks with their full path as argv[0]: HOOKDIR/qemu, and
+ * every program in HOOKDIR/qemu.d/.
+ */
+static int
+invoked_as_hook(const char *argv0)
+{
+	static const char qemu_d[] = "qemu.d/" PROGRAM;
+	const char *base = strrchr(argv0, '/');
+	size_t len = strlen(argv0);
+
+	base = base == NULL ? argv0 : base + 1;
+	if (strcmp(base, PROGRAM) != 0)
+		return 1;
+	if (len < sizeof(qemu_d) - 1 ||
+	    strcmp(argv0 + len - (sizeof(qemu_d) - 1), qemu_d) != 0)
+		return 0;
+	return len == sizeof(qemu_d) - 1 || argv0[len - sizeof(qemu_d)] == '/';
 }
 
 static int
@@ -101,7 +121,6 @@ static const char hook_usage[] =
 int
 main(int argc, char **argv)
 {
-	const char *name;
 	size_t i;
 
 	if (ensure_std_fds() < 0)
@@ -109,8 +128,7 @@ main(int argc, char **argv)
 	/* A write to a closed stderr must not kill the hook half way. */
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
-	name = argc > 0 ? basename(argv[0]) : PROGRAM;
-	if (strcmp(name, PROGRAM) != 0)
+	if (argc > 0 && invoked_as_hook(argv[0]))
 		return run_hook(argc - 1, argv + 1);
 	if (argc < 2) {
 		usage(stderr);

@@ -57,6 +57,25 @@ check "installed as qemu, --version is no option: the hook wants an event" \
 	! bash -c "'$T/qemu' --version </dev/null >'$T/out' 2>'$T/err'"
 check "  and still writes nothing to stdout" [ ! -s "$T/out" ]
 check "  but says how it is called" err_is "vserlink: usage: qemu DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml"
+# libvirt runs every program in hooks/qemu.d/ by its full path, and
+# install.sh puts the hook there as "vserlink".
+mkdir "$T/qemu.d" "$T/bin"
+ln -s "$VSERLINK_BIN" "$T/qemu.d/vserlink"
+pairs <<INI
+[port1]
+check = org.linux-kvm.port.1
+peer = org.linux-kvm.port.1
+INI
+ln -s "$VSERLINK_BIN" "$T/bin/vserlink"
+check "as qemu.d/vserlink it is the hook, for a guest named like a subcommand" \
+	bash -c "'$T/qemu.d/vserlink' check prepare begin - <'$T/c.xml' >'$T/out' 2>'$T/err'"
+check "  and writes nothing to stdout" [ ! -s "$T/out" ]
+check "  and wires the guest's port" [ -p "$T/p/c1.in" ]
+bash -c "'$T/qemu.d/vserlink' check release end - <'$T/c.xml'"
+check "  and its release removes it" absent "$T/p/c1.in"
+check "vserlink anywhere else takes a subcommand" \
+	bash -c "'$T/bin/vserlink' --version >'$T/out' 2>'$T/err'"
+check "  and prints the version" grep -q "^vserlink " "$T/out"
 check "vserlink hook for a guest named --help is the hook" \
 	bash -c "'$VSERLINK_BIN' hook --help start begin - </dev/null >'$T/out' 2>'$T/err'"
 check "  and writes nothing to stdout" [ ! -s "$T/out" ]
