@@ -354,6 +354,15 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	ctxt->userData = &w;
 
 	xmlParseDocument(ctxt);
+	/*
+	 * No callback builds a tree, but for expat compatibility libxml2 makes
+	 * a document of its own to hold the entities of an internal subset,
+	 * which it goes on to parse even after on_doctype stopped the parser.
+	 */
+	if (ctxt->myDoc != NULL) {
+		xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+	}
 	if (w.has_doctype)
 		snprintf(err, errlen, "domain XML has a DOCTYPE; libvirt never writes one");
 	else if (w.not_domain)
