@@ -19,7 +19,7 @@ hostconf_save() {
 	dir=$(dirname "$path")
 	if [ ! -d "$dir" ]; then
 		mkdir -p "$dir"
-		at_exit rmdir "$dir"
+		at_exit hostconf_rmdir "$dir"
 	fi
 	if [ -e "$path" ] || [ -L "$path" ]; then
 		local copy
@@ -31,6 +31,9 @@ hostconf_save() {
 		at_exit rm -f "$path"
 	fi
 }
+
+# hostconf_rmdir DIR: removes DIR made for the run, unless something already did.
+hostconf_rmdir() { [ ! -d "$1" ] || rmdir "$1"; }
 
 hostconf_put_back() {
 	rm -f "$2"

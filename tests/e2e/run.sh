@@ -5,7 +5,8 @@
 #
 # As root: installs what it needs from Debian, installs BINARY as /etc/libvirt/hooks/qemu with a
 # pairs.ini of five links between two guests, and runs the scenario below twice: with QEMU as root,
-# and as libvirt-qemu with libvirt's DAC driver relabelling the FIFOs, as real hosts do. Each run has
+# and as libvirt-qemu with libvirt's DAC driver relabelling the FIFOs, as real hosts do. Then, beside
+# another program's hook, installs it with install/install.sh into qemu.d/ and runs the links again. Each run has
 # a libvirt daemon of its own, started here and stopped by PID. Whatever was in /etc before (hook,
 # pairs.ini, qemu.conf) is put back at the end. Prints TAP and "N passed, N failed"; exits 1 on any
 # failure. Anything that cannot run is a failure, never a skip. The work directory (guest consoles,
@@ -125,7 +126,55 @@ scenario() {
 	daemon_stop
 }
 
+# scenario_beside_foreign_hook: a host whose QEMU hook is another program's. install.sh (what make
+# install runs) leaves that hook alone and puts vserlink's in qemu.d/, named vserlink; libvirt runs
+# both, the hook in qemu.d/ by its full path. QEMU as root.
+scenario_beside_foreign_hook() {
+	local m="[qemu.d]" inst=$work/install foreign=/etc/libvirt/hooks/qemu round=0 vars
+	pair_setup "$work/qemu.d"
+	mkdir -p "$inst"
+	hostconf_save /etc/libvirt/hooks/qemu.d/vserlink
+	hostconf_save /etc/vserlink/pairs.ini.example
+	cat >"$foreign" <<-EOF
+		#!/bin/sh
+		# Another program's hook: it notes each event.
+		echo "\$1 \$2 \$3" >>$inst/foreign.log
+		cat >/dev/null
+	EOF
+	chmod 0755 "$foreign"
+	cp "$foreign" "$inst/foreign.copy"
+	vars=(DESTDIR= SYSCONFDIR=/etc HOOKDIR=/etc/libvirt/hooks SBINDIR="$inst/sbin" MANDIR="$inst/man"
+		TMPFILESDIR="$inst/tmpfiles" PIPEDIR="$inst/pipes")
+	check "$m install.sh beside another program's hook exits 0" \
+		env "${vars[@]}" sh "$here/../../install/install.sh" install "$binary"
+	check "$m ... puts vserlink's hook in qemu.d/" cmp -s "$binary" /etc/libvirt/hooks/qemu.d/vserlink
+	check "$m ... and leaves the other hook as it was" cmp -s "$inst/foreign.copy" "$foreign"
+
+	daemon_qemu_conf root
+	at_exit daemon_stop
+	at_exit stop_guests a b
+	check "$m libvirtd starts with both hooks" daemon_start "$mode_dir"
+	passed || { say "the rest of the qemu.d run cannot run without a daemon"; return 0; }
+	stop_guests a b
+	check "$m A and B start" start_guests a b
+	passed || { say "the rest of the qemu.d run needs both guests"; stop_guests a b; return 0; }
+	check "$m libvirt ran the other hook too" grep -qx "$ga prepare begin" "$inst/foreign.log"
+	check "$m the hook in qemu.d/ made every link's FIFOs" wiring_ok
+	check "$m bytes cross all five links in both directions" exchange $((round += 1))
+	check "$m no byte arrived on a port that its sender is not linked to" routing_ok
+	stop_guests a b
+	check "$m after both stopped, no FIFO is left" nothing_left
+	daemon_stop
+
+	check "$m install.sh uninstall exits 0" \
+		env "${vars[@]}" sh "$here/../../install/install.sh" uninstall
+	check "$m ... removes the hook in qemu.d/" absent /etc/libvirt/hooks/qemu.d/vserlink
+	check "$m ... and leaves the other hook as it was" cmp -s "$inst/foreign.copy" "$foreign"
+}
+absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
+
 scenario root
 scenario libvirt-qemu
+scenario_beside_foreign_hook
 say "e2e run took $((SECONDS - t_start)) s"
 tap_end
