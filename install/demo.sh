@@ -8,8 +8,9 @@
 #
 # What it leaves behind, and what not:
 # - The hook: installed as /etc/libvirt/hooks/qemu when there is none, or updated when it already is
-#   vserlink, and left installed: that is the install. A foreign hook is never replaced unless
-#   FORCE=1, and then it is put back at the end.
+#   vserlink, and left installed: that is the install. A foreign hook is never replaced: vserlink's
+#   goes beside it, to /etc/libvirt/hooks/qemu.d/vserlink, as make install does (with FORCE=1 the
+#   foreign hook is set aside instead, and put back at the end).
 # - /etc/vserlink/pairs.ini: the demo's links exist only while it runs. If you have a pairs.ini, the
 #   demo stops and tells you (FORCE=1: yours is set aside and put back at the end).
 # - libvirt's daemon: if one runs, the demo uses it (sending it SIGHUP when the hook is new, which is
@@ -28,6 +29,7 @@ force=${FORCE:-0}
 ga=vserlink-demo-a gb=vserlink-demo-b
 ports="org.linux-kvm.port.1 org.linux-kvm.port.2 org.linux-kvm.port.3 org.linux-kvm.port.4"
 hook=/etc/libvirt/hooks/qemu
+hookd=/etc/libvirt/hooks/qemu.d/vserlink
 pairs=/etc/vserlink/pairs.ini
 
 step() { printf '\n== %s\n' "$*"; }
@@ -35,8 +37,8 @@ step() { printf '\n== %s\n' "$*"; }
 # A hook is vserlink's when it is this very binary, or another build of it (an executable whose
 # messages start with "vserlink: ").
 hook_is_ours() {
-	cmp -s "$binary" "$hook" && return 0
-	[ "$(head -c 4 "$hook" | od -An -c | tr -d ' ')" = '177ELF' ] && grep -aq 'vserlink: ' "$hook"
+	cmp -s "$binary" "$1" && return 0
+	[ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ] && grep -aq 'vserlink: ' "$1"
 }
 
 e2e_lock
@@ -59,7 +61,7 @@ if [ -e "$pairs" ] || [ -L "$pairs" ]; then
 fi
 hook_changed=0
 if [ -e "$hook" ] || [ -L "$hook" ]; then
-	if hook_is_ours; then
+	if hook_is_ours "$hook"; then
 		if ! cmp -s "$binary" "$hook"; then
 			rm -f "$hook"
 			install -m 0755 "$binary" "$hook"
@@ -69,11 +71,18 @@ if [ -e "$hook" ] || [ -L "$hook" ]; then
 		say "FORCE=1: replacing the foreign hook $hook until the end of the demo"
 		hostconf_install_hook "$binary"
 		hook_changed=1
+	elif [ -e "$hookd" ] && ! hook_is_ours "$hookd"; then
+		die "$hook and $hookd are other programs' hooks; the demo will not replace them (FORCE=1 make demo sets $hook aside for its duration)"
 	else
-		say "$hook is another program's hook, and the demo will not replace it."
-		say "'make install' installs vserlink beside it, in /etc/libvirt/hooks/qemu.d/; or run the demo"
-		say "with the other hook set aside for its duration: FORCE=1 make demo"
-		exit 1
+		# As make install does: libvirt 6.5 and later also run every program in qemu.d/.
+		say "$hook is another program's hook; the demo leaves it alone and puts vserlink's beside it"
+		if ! cmp -s "$binary" "$hookd"; then
+			mkdir -p "$(dirname "$hookd")"
+			rm -f "$hookd"
+			install -m 0755 "$binary" "$hookd"
+			say "installed the hook: $hookd (it stays installed)"
+			hook_changed=1
+		fi
 	fi
 else
 	mkdir -p "$(dirname "$hook")"
