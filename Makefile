@@ -52,7 +52,7 @@ ifeq ($(SANITIZE),1)
   LINK_SRC   :=
 else
   VS_LDFLAGS := -static-pie -Wl,-z,pack-relative-relocs -Wl,--wrap=getaddrinfo,--wrap=gethostbyname,--wrap=dlopen
-  VS_LIBS     = $(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih) -lstdc++
+  VS_LIBS     = $(filter-out -licu%,$(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih))
   LINK_SRC   := hook/static_link.c
 endif
 
