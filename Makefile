@@ -38,11 +38,9 @@ VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
 # triples the cost of an event that needs no XML at all, and even a static
 # libxml2 in a dynamically linked program costs 1.7 times a bare process. So
 # the hook is linked statically, as a position-independent executable (ASLR
-# stays). Its 6,000 relative relocations are packed (DT_RELR, glibc 2.36): the
-# table shrinks from 144 KB to 1.3 KB and an event gets about 3% cheaper. Two
-# libraries bring code that would need glibc's dynamic machinery
-# at run time and that the hook never reaches; --wrap routes it to
-# hook/static_link.c, which fails every call. tests/bench shows the figures.
+# stays), with its relative relocations packed (DT_RELR, glibc 2.36), and
+# without ICU: hook/static_link.c says why and stands in for the few ICU
+# and glibc functions it must not reach. tests/bench shows the figures.
 # Sanitizer builds link everything dynamically.
 ifeq ($(SANITIZE),1)
   VS_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

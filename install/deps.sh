@@ -9,7 +9,7 @@
 # downloaded and apt's lists are not refreshed unless something is missing.
 set -eu
 
-# The compiler and libraries the hook links (statically: ICU, lzma and zlib too), the
+# The compiler and libraries the hook links (statically: lzma and zlib too; ICU's headers), the
 # manual-page linter, clang for the fuzzers, valgrind, and xmllint for the benchmark's shell hook.
 build_pkgs="gcc make pkg-config libxml2-dev libinih-dev libicu-dev liblzma-dev zlib1g-dev mandoc clang
 libclang-rt-14-dev valgrind libxml2-utils"
