@@ -1,5 +1,4 @@
 /* cmd_util.c: what the subcommands share; see cmd.h. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

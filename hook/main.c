@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,17 +50,18 @@ ensure_std_fds(void)
 static int
 invoked_as_hook(const char *argv0)
 {
-	static const char qemu_d[] = "qemu.d/" PROGRAM;
+	static const char dir[] = "qemu.d/";
+	const size_t dirlen = sizeof(dir) - 1;
 	const char *base = strrchr(argv0, '/');
-	size_t len = strlen(argv0);
+	size_t at;
 
 	base = base == NULL ? argv0 : base + 1;
 	if (strcmp(base, PROGRAM) != 0)
 		return 1;
-	if (len < sizeof(qemu_d) - 1 ||
-	    strcmp(argv0 + len - (sizeof(qemu_d) - 1), qemu_d) != 0)
-		return 0;
-	return len == sizeof(qemu_d) - 1 || argv0[len - sizeof(qemu_d)] == '/';
+	/* vserlink in a directory named qemu.d: ".../qemu.d/vserlink" or "qemu.d/vserlink". */
+	at = (size_t)(base - argv0);
+	return at >= dirlen && memcmp(base - dirlen, dir, dirlen) == 0 &&
+	    (at == dirlen || base[-(ptrdiff_t)dirlen - 1] == '/');
 }
 
 static int

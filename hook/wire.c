@@ -1,10 +1,8 @@
 /* wire.c: prepare; see wire.h. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "fault.h"

@@ -1,12 +1,9 @@
 /* wire_release.c: release; see wire.h. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "alloc.h"
 #include "fault.h"
 #include "fsops.h"
 #include "log.h"

@@ -1,5 +1,4 @@
 /* wire_run.c: see wire_run.h. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "fault.h"
 #include "fsops.h"
 #include "log.h"
 #include "wire_run.h"
@@ -63,7 +61,6 @@ dirs_close(struct dirs *ds)
 	memset(ds, 0, sizeof(*ds));
 }
 
-/* Fills n for path + sfx; returns -1 with a message when its directory is unusable. */
 int
 name_init(struct run *r, struct name *n, const char *path, const char *sfx)
 {
@@ -98,7 +95,6 @@ what_is(const struct stat *st)
 	return "exists and is not a FIFO";
 }
 
-/* A FIFO a run of ours made and died before recording (see state.h). */
 int
 adoptable(struct run *r, const struct name *n)
 {

@@ -59,12 +59,17 @@ if [ -e "$pairs" ] || [ -L "$pairs" ]; then
 	fi
 	say "FORCE=1: setting your $pairs aside until the end of the demo"
 fi
+# put_hook PATH: this build at PATH, replaced whole (never written into: libvirt may be running it).
+put_hook() {
+	mkdir -p "$(dirname "$1")"
+	rm -f "$1"
+	install -m 0755 "$binary" "$1"
+}
 hook_changed=0
 if [ -e "$hook" ] || [ -L "$hook" ]; then
 	if hook_is_ours "$hook"; then
 		if ! cmp -s "$binary" "$hook"; then
-			rm -f "$hook"
-			install -m 0755 "$binary" "$hook"
+			put_hook "$hook"
 			say "updated vserlink's hook $hook to this build"
 		fi
 	elif [ "$force" = 1 ]; then
@@ -77,16 +82,13 @@ if [ -e "$hook" ] || [ -L "$hook" ]; then
 		# As make install does: libvirt 6.5 and later also run every program in qemu.d/.
 		say "$hook is another program's hook; the demo leaves it alone and puts vserlink's beside it"
 		if ! cmp -s "$binary" "$hookd"; then
-			mkdir -p "$(dirname "$hookd")"
-			rm -f "$hookd"
-			install -m 0755 "$binary" "$hookd"
+			put_hook "$hookd"
 			say "installed the hook: $hookd (it stays installed)"
 			hook_changed=1
 		fi
 	fi
 else
-	mkdir -p "$(dirname "$hook")"
-	install -m 0755 "$binary" "$hook"
+	put_hook "$hook"
 	say "installed the hook: $hook (it stays installed)"
 	hook_changed=1
 fi

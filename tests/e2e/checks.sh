@@ -5,6 +5,8 @@
 #   state    the hook's state_dir
 
 inode() { stat -c %i "$1"; }
+# absent PATH: nothing at PATH, not even a dangling symlink.
+absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
 
 # wiring_ok: each link's FIFOs exist, and A's P.out is B's Q.in and A's P.in is B's Q.out (the same
 # inodes), with the two directions distinct.
@@ -35,7 +37,7 @@ ends_are() {
 			if [ "$2" = present ] && [ ! -p "$f" ]; then
 				say "$link: $f is missing or not a FIFO"
 				bad=1
-			elif [ "$2" = absent ] && { [ -e "$f" ] || [ -L "$f" ]; }; then
+			elif [ "$2" = absent ] && ! absent "$f"; then
 				say "$link: $f is still there"
 				bad=1
 			fi

@@ -171,7 +171,6 @@ scenario_beside_foreign_hook() {
 	check "$m ... removes the hook in qemu.d/" absent /etc/libvirt/hooks/qemu.d/vserlink
 	check "$m ... and leaves the other hook as it was" cmp -s "$inst/foreign.copy" "$foreign"
 }
-absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
 
 scenario root
 scenario libvirt-qemu

@@ -61,12 +61,12 @@ check "  but says how it is called" err_is "vserlink: usage: qemu DOMAIN OPERATI
 # install.sh puts the hook there as "vserlink".
 mkdir "$T/qemu.d" "$T/bin"
 ln -s "$VSERLINK_BIN" "$T/qemu.d/vserlink"
+ln -s "$VSERLINK_BIN" "$T/bin/vserlink"
 pairs <<INI
 [port1]
 check = org.linux-kvm.port.1
 peer = org.linux-kvm.port.1
 INI
-ln -s "$VSERLINK_BIN" "$T/bin/vserlink"
 check "as qemu.d/vserlink it is the hook, for a guest named like a subcommand" \
 	bash -c "'$T/qemu.d/vserlink' check prepare begin - <'$T/c.xml' >'$T/out' 2>'$T/err'"
 check "  and writes nothing to stdout" [ ! -s "$T/out" ]
