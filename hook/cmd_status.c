@@ -28,8 +28,6 @@ static const char usage[] =
     "Exits 1 when some wiring is broken.\n"
     "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n";
 
-static const char *const suffix[2] = { ".in", ".out" };
-
 /* One attached end's two FIFO names, as found on disk. */
 struct names {
 	struct stat	 st[2];
@@ -41,12 +39,13 @@ struct names {
  * for each problem.
  */
 static int
-inspect(struct state *s, const char *domain, const char *path, struct names *nm,
-    FILE *out)
+inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 {
 	char msg[PATH_MAX + 128], full[PATH_MAX + 8], *dir;
+	const char *domain = e->domain, *path = e->path;
 	const char *slash = strrchr(path, '/');
-	int dfd, k, problems = 0;
+	const struct state_end *owner;
+	int dfd, k, ok, problems = 0;
 
 	memset(nm, 0, sizeof(*nm));
 	/* The hook records absolute paths only; fs_open_dir says so of any other. */
@@ -65,25 +64,28 @@ inspect(struct state *s, const char *domain, const char *path, struct names *nm,
 		struct stat *st = &nm->st[k];
 		struct timespec birth;
 
-		snprintf(name, sizeof(name), "%s%s", slash + 1, suffix[k]);
-		snprintf(full, sizeof(full), "%s%s", path, suffix[k]);
+		snprintf(name, sizeof(name), "%s%s", slash + 1, fifo_suffix[k]);
+		snprintf(full, sizeof(full), "%s%s", path, fifo_suffix[k]);
 		if (state_is_pending(s, domain, full)) {
 			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
 			    full);
 		} else if (fs_lstat_birth(dfd, name, st, &birth) < 0) {
-			fprintf(out, "        %s%s: %s\n", path, suffix[k],
+			fprintf(out, "        %s%s: %s\n", path, fifo_suffix[k],
 			    errno == ENOENT ? "missing" : strerror(errno));
 		} else if (!S_ISFIFO(st->st_mode)) {
-			fprintf(out, "        %s%s: %s, not a FIFO\n", path, suffix[k],
+			fprintf(out, "        %s%s: %s, not a FIFO\n", path, fifo_suffix[k],
 			    S_ISLNK(st->st_mode) ? "a symbolic link" :
 			    S_ISREG(st->st_mode) ? "a regular file" :
 			    S_ISDIR(st->st_mode) ? "a directory" : "something else");
-		} else if (!state_is_ours(s, st, &birth)) {
-			fprintf(out, "        %s%s: a FIFO vserlink did not create (replaced by hand?)\n",
-			    path, suffix[k]);
-		} else {
+		} else if (state_end_has(e, k, st, &birth)) {
 			nm->ok[k] = 1;
 			continue;
+		} else if ((owner = state_owner(s, st, &birth, &ok)) != NULL) {
+			fprintf(out, "        %s%s: is guest %s's FIFO %s%s of link %s, not this end's\n",
+			    path, fifo_suffix[k], owner->domain, owner->path, fifo_suffix[ok], owner->link);
+		} else {
+			fprintf(out, "        %s%s: a FIFO vserlink did not create (replaced by hand?)\n",
+			    path, fifo_suffix[k]);
 		}
 		problems++;
 	}
@@ -120,7 +122,7 @@ show_link(struct state *s, const struct link *l)
 		}
 		nattached++;
 		fprintf(out, "    %s %s: attached at %s\n", e->domain, e->port, att[j]->path);
-		broken |= inspect(s, e->domain, att[j]->path, &nm[j], out) != 0;
+		broken |= inspect(s, att[j], &nm[j], out) != 0;
 	}
 	/* Each end's .in must be the other's .out: one FIFO, two names. */
 	if (nattached == 2) {
@@ -130,7 +132,7 @@ show_link(struct state *s, const struct link *l)
 			if (!nm[0].ok[k] || !nm[1].ok[1 - k] || fs_same(&nm[0].st[k], &nm[1].st[1 - k]))
 				continue;
 			fprintf(out, "        %s%s and %s%s are different FIFOs: what guest %s writes does not reach guest %s\n",
-			    att[0]->path, suffix[k], att[1]->path, suffix[1 - k],
+			    att[0]->path, fifo_suffix[k], att[1]->path, fifo_suffix[1 - k],
 			    k == 0 ? l->ends[1].domain : l->ends[0].domain,
 			    k == 0 ? l->ends[0].domain : l->ends[1].domain);
 			broken = 1;
@@ -185,7 +187,7 @@ show(const struct pairs *p, struct state *s)
 			printf("attached ends that %s no longer links (released when their guest stops):\n",
 			    p->path);
 		printf("    %s link %s: attached at %s\n", e->domain, e->link, e->path);
-		broken |= inspect(s, e->domain, e->path, &nm, stdout) != 0;
+		broken |= inspect(s, e, &nm, stdout) != 0;
 	}
 	if (p->nlinks == 0 && shown == 0)
 		printf("%s has no links\n", p->path);

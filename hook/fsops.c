@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -13,6 +15,8 @@
 
 /* QEMU appends ".in" and ".out" to a pipe chardev's path. */
 #define SUFFIX_MAX	4
+
+const char *const fifo_suffix[2] = { ".in", ".out" };
 
 const char *
 fs_bad_pipe_path(const char *path)
@@ -41,8 +45,67 @@ fs_bad_pipe_path(const char *path)
 	return NULL;
 }
 
+void
+fs_squeeze_slashes(char *path)
+{
+	char *r, *w;
+
+	for (r = w = path; *r != '\0'; r++)
+		if (*r != '/' || w == path || w[-1] != '/')
+			*w++ = *r;
+	*w = '\0';
+}
+
+/*
+ * A POSIX ACL as the kernel stores it in the xattr (linux/posix_acl_xattr.h):
+ * a version word, then entries. mode_t shows only the mask of the named
+ * entries, so a directory can look 0755 while a user may write to it.
+ */
+#define ACL_XATTR	"system.posix_acl_access"
+#define ACL_VERSION	2
+#define ACL_USER	0x02
+#define ACL_GROUP	0x08
+#define ACL_MASK	0x10
+#define ACL_WRITE	0x02
+
+struct acl_entry {
+	uint16_t	tag;
+	uint16_t	perm;
+	uint32_t	id;
+};
+
+/* Nonzero when fd's ACL lets a user or group other than root write. */
+static int
+acl_lets_others_write(int fd)
+{
+	struct acl_entry e[64];
+	char buf[4 + sizeof(e)];
+	uint32_t version;
+	uint16_t mask = ACL_WRITE;
+	ssize_t len = fgetxattr(fd, ACL_XATTR, buf, sizeof(buf));
+	size_t i, n;
+	int others = 0;
+
+	if (len < 0)
+		return errno != ENODATA && errno != EOPNOTSUPP;
+	memcpy(&version, buf, sizeof(version));
+	if (len < 4 || version != ACL_VERSION || ((size_t)len - 4) % sizeof(e[0]) != 0)
+		return 1;
+	n = ((size_t)len - 4) / sizeof(e[0]);
+	memcpy(e, buf + 4, n * sizeof(e[0]));
+	for (i = 0; i < n; i++) {
+		if (e[i].tag == ACL_MASK)
+			mask = e[i].perm;
+		else if ((e[i].tag == ACL_USER || e[i].tag == ACL_GROUP) && e[i].id != 0 &&
+		    (e[i].perm & ACL_WRITE))
+			others = 1;
+	}
+	return others && (mask & ACL_WRITE);
+}
+
+/* NULL when others cannot rename or remove what root puts in directory fd. */
 static const char *
-untrusted_dir(const struct stat *st)
+untrusted_dir(int fd, const struct stat *st)
 {
 	if (!S_ISDIR(st->st_mode))
 		return "is not a directory";
@@ -53,6 +116,8 @@ untrusted_dir(const struct stat *st)
 			return "is writable by others and not sticky";
 		if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
 			return "is writable by a group other than root and not sticky";
+		if (acl_lets_others_write(fd))
+			return "is writable by others through an ACL and not sticky";
 	}
 	return NULL;
 }
@@ -77,7 +142,7 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail(msg, msglen, "/", 1, strerror(errno));
 	for (;;) {
-		if (fstat(fd, &st) < 0 || (why = untrusted_dir(&st)) != NULL) {
+		if (fstat(fd, &st) < 0 || (why = untrusted_dir(fd, &st)) != NULL) {
 			why = why ? why : strerror(errno);
 			close(fd);
 			return fail(msg, msglen, dir, (size_t)(c - dir), why);
@@ -137,8 +202,9 @@ int
 fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birth)
 {
 	struct statx sx;
+	int flags = AT_SYMLINK_NOFOLLOW | (name[0] == '\0' ? AT_EMPTY_PATH : 0);
 
-	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+	if (statx(dfd, name, flags, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
 		return -1;
 	memset(st, 0, sizeof(*st));
 	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
@@ -189,7 +255,7 @@ fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
     struct stat *st, struct timespec *birth)
 {
 	mode_t mask;
-	int r;
+	int r, fd, e;
 
 	/* Created with its final mode: no window, and no chmod to pay for. */
 	mask = umask(0);
@@ -199,22 +265,33 @@ fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 		return -1;
 	FAULT_POINT("fs_mkfifo: after mkfifoat");
 	/*
-	 * The name is ours and root's alone: fs_open_dir admits no directory
-	 * where anyone else could rename or remove it. So what it names now is
-	 * what we made, and it may be looked at and chowned by name.
+	 * fs_open_dir admits no directory where anyone else could rename or
+	 * remove the new name, but the owner is still set through a descriptor
+	 * of the object checked to be a FIFO that only this name holds.
 	 */
-	if (fs_lstat_birth(dfd, name, st, birth) < 0)
+	if ((fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	if (!S_ISFIFO(st->st_mode)) {
+	if (fs_lstat_birth(fd, "", st, birth) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISFIFO(st->st_mode) || st->st_nlink != 1) {
+		close(fd);
 		errno = ESTALE;
 		return -1;
 	}
-	if (st->st_uid != uid || st->st_gid != gid) {
-		if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return -1;
-		st->st_uid = uid;
-		st->st_gid = gid;
+	if ((st->st_uid != uid || st->st_gid != gid) &&
+	    fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
+	close(fd);
+	st->st_uid = uid;
+	st->st_gid = gid;
 	return 0;
 }
 
@@ -273,15 +350,27 @@ fs_drain(int dfd, const char *name, const struct stat *expect)
 {
 	struct stat st;
 	char buf[16384];
-	long total = 0;
+	long total = 0, cap;
 	ssize_t r;
 	int fd;
 
 	if ((fd = open_fifo(dfd, name, expect, &st)) < 0)
 		return -1;
-	while ((r = read(fd, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0)
-			total += r;
+	/* What was there when the drain began, at most: a writer that never
+	 * stops must not keep the hook, and every hook behind the lock, here. */
+	if ((cap = fcntl(fd, F_GETPIPE_SZ)) < 0)
+		cap = 65536;
+	while (total < cap) {
+		size_t want = (size_t)(cap - total);
+
+		r = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		total += r;
+		FAULT_POINT("fs_drain: after a read");
+	}
 	close(fd);
 	return total;
 }

@@ -16,12 +16,22 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+/* What QEMU appends to a pipe chardev's path: host to guest, guest to host. */
+extern const char *const fifo_suffix[2];
+
 /* NULL when path is usable as a pipe chardev's path, else why not. */
 const char	*fs_bad_pipe_path(const char *path);
 
 /*
+ * Makes "//" "/" in path, in place: the one spelling the hook uses for a
+ * path that fs_bad_pipe_path accepts (no "." or "..", no trailing "/").
+ */
+void	fs_squeeze_slashes(char *path);
+
+/*
  * Opens directory dir. Every directory on the way must be owned by root (or
- * the caller) and not writable by others, or else sticky. With create, the
+ * the caller) and not writable by others, by its mode or through a POSIX
+ * ACL, or else sticky. With create, the
  * last component is created 0700 when missing. Returns a descriptor, or -1
  * with "PATH: reason" in msg.
  */
@@ -43,8 +53,9 @@ int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
 int	fs_same(const struct stat *a, const struct stat *b);
 
 /*
- * Creates FIFO name in dfd with the given owner and mode; *st describes it.
- * errno EEXIST when anything is already there.
+ * Creates FIFO name in dfd with the given owner and mode, set through a
+ * descriptor of the new FIFO; *st describes it. errno EEXIST when anything
+ * is already there, ESTALE when the name no longer holds what was made.
  */
 int	fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 	    struct stat *st, struct timespec *birth);
@@ -62,8 +73,8 @@ int	fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 int	fs_unlink(int dfd, const char *name, const struct stat *expect);
 
 /*
- * Reads and drops what the FIFO expect at name holds, without blocking.
- * Returns the number of bytes dropped, or -1.
+ * Reads and drops what the FIFO expect at name holds, without blocking and
+ * at most the pipe's capacity. Returns the number of bytes dropped, or -1.
  */
 long	fs_drain(int dfd, const char *name, const struct stat *expect);
 

@@ -1,6 +1,7 @@
 /* state.c: see state.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@
 #define STATE_FILE	"state"
 #define STATE_TMP	"state.new"
 #define LOCK_FILE	"lock"
-#define STATE_MAGIC	"vserlink-state 1"
+#define STATE_MAGIC	"vserlink-state 2"
+#define STATE_MAGIC_V1	"vserlink-state 1"
 #define MAX_STATE_SIZE	(64u << 20)
 
 /* --- hash indexes over the arrays, so that a thousand links stay linear --- */
@@ -55,15 +57,31 @@ hash_end(const struct state *s, size_t i)
 }
 
 static uint64_t
-hash_path(const struct state *s, size_t i)
+place_hash(dev_t dev, ino_t ino, const char *base)
 {
-	return fnv(FNV_SEED, s->ends[i].path);
+	return fnv(inode_hash(dev, ino), base);
+}
+
+static const char *
+base_of(const char *path)
+{
+	return strrchr(path, '/') + 1;
 }
 
 static uint64_t
-hash_inode(const struct state *s, size_t i)
+hash_place(const struct state *s, size_t i)
 {
-	return inode_hash(s->fifos[i].dev, s->fifos[i].ino);
+	const struct state_end *e = &s->ends[i];
+
+	return place_hash(e->dir_dev, e->dir_ino, base_of(e->path));
+}
+
+static uint64_t
+hash_inode(const struct state *s, size_t slot)
+{
+	const struct state_fifo *f = &s->ends[slot / 2].fifo[slot % 2];
+
+	return inode_hash(f->dev, f->ino);
 }
 
 static void
@@ -104,7 +122,7 @@ index_get(const struct state *s, const struct index *x, uint64_t hash,
 	return -1;
 }
 
-/* --- the three kinds of facts --- */
+/* --- the facts --- */
 
 struct end_key {
 	const char *link, *domain;
@@ -119,16 +137,21 @@ match_end(const struct state *s, size_t i, const void *key)
 	    strcmp(s->ends[i].domain, k->domain) == 0;
 }
 
-static int
-match_path(const struct state *s, size_t i, const void *key)
-{
-	return !s->ends[i].dead && strcmp(s->ends[i].path, key) == 0;
-}
-
-struct inode_key {
-	const struct stat	*st;
-	const struct timespec	*birth;
+struct place_key {
+	dev_t		 dev;
+	ino_t		 ino;
+	const char	*base;
 };
+
+static int
+match_place(const struct state *s, size_t i, const void *key)
+{
+	const struct place_key *k = key;
+	const struct state_end *e = &s->ends[i];
+
+	return !e->dead && e->dir_dev == k->dev && e->dir_ino == k->ino &&
+	    strcmp(base_of(e->path), k->base) == 0;
+}
 
 static int
 same_birth(const struct timespec *a, const struct timespec *b)
@@ -140,12 +163,24 @@ same_birth(const struct timespec *a, const struct timespec *b)
 }
 
 static int
-match_inode(const struct state *s, size_t i, const void *key)
+same_fifo(const struct state_fifo *f, const struct stat *st, const struct timespec *birth)
+{
+	return f->ino != 0 && S_ISFIFO(st->st_mode) && f->dev == st->st_dev &&
+	    f->ino == st->st_ino && same_birth(&f->birth, birth);
+}
+
+struct inode_key {
+	const struct stat	*st;
+	const struct timespec	*birth;
+};
+
+static int
+match_inode(const struct state *s, size_t slot, const void *key)
 {
 	const struct inode_key *k = key;
 
-	return !s->fifos[i].dead && s->fifos[i].dev == k->st->st_dev &&
-	    s->fifos[i].ino == k->st->st_ino && same_birth(&s->fifos[i].birth, k->birth);
+	return !s->ends[slot / 2].dead &&
+	    same_fifo(&s->ends[slot / 2].fifo[slot % 2], k->st, k->birth);
 }
 
 struct state_end *
@@ -158,41 +193,84 @@ state_find_end(struct state *s, const char *link, const char *domain)
 }
 
 struct state_end *
-state_end_at(struct state *s, const char *path)
+state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base)
 {
-	long i = index_get(s, &s->by_path, fnv(FNV_SEED, path), match_path, path);
+	struct place_key k = { dir_dev, dir_ino, base };
+	long i = index_get(s, &s->by_place, place_hash(dir_dev, dir_ino, base),
+	    match_place, &k);
 
 	return i < 0 ? NULL : &s->ends[i];
 }
 
-static void
-add_end(struct state *s, char *link, char *domain, char *path)
+static struct state_end *
+add_end(struct state *s, char *link, char *domain, char *path, dev_t dir_dev,
+    ino_t dir_ino)
 {
 	struct state_end *e;
 
 	GROW(s->ends, s->nends, s->ends_cap);
 	e = &s->ends[s->nends];
+	memset(e, 0, sizeof(*e));
 	e->link = link;
 	e->domain = domain;
 	e->path = path;
-	e->dead = 0;
+	e->dir_dev = dir_dev;
+	e->dir_ino = dir_ino;
 	index_put(s, &s->by_end, hash_end, s->nends);
-	index_put(s, &s->by_path, hash_path, s->nends);
-	s->nends++;
+	index_put(s, &s->by_place, hash_place, s->nends);
+	return &s->ends[s->nends++];
 }
 
-void
+struct state_end *
 state_set_end(struct state *s, const char *link, const char *domain,
-    const char *path)
+    const char *path, const struct stat *dir)
 {
 	struct state_end *e = state_find_end(s, link, domain);
 
 	if (e != NULL) {
-		if (strcmp(e->path, path) == 0)
-			return;
+		if (strcmp(e->path, path) == 0 && e->dir_dev == dir->st_dev &&
+		    e->dir_ino == dir->st_ino)
+			return e;
 		e->dead = 1;
 	}
-	add_end(s, xstrdup(link), xstrdup(domain), xstrdup(path));
+	return add_end(s, xstrdup(link), xstrdup(domain), xstrdup(path),
+	    dir->st_dev, dir->st_ino);
+}
+
+int
+state_end_has(const struct state_end *e, int k, const struct stat *st,
+    const struct timespec *birth)
+{
+	return same_fifo(&e->fifo[k], st, birth);
+}
+
+void
+state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st,
+    const struct timespec *birth)
+{
+	struct state_fifo *f = &e->fifo[k];
+
+	memset(f, 0, sizeof(*f));
+	if (st == NULL)
+		return;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->birth = *birth;
+	index_put(s, &s->by_inode, hash_inode, 2 * (size_t)(e - s->ends) + (size_t)k);
+}
+
+const struct state_end *
+state_owner(const struct state *s, const struct stat *st, const struct timespec *birth,
+    int *k)
+{
+	struct inode_key key = { st, birth };
+	long slot = index_get(s, &s->by_inode, inode_hash(st->st_dev, st->st_ino),
+	    match_inode, &key);
+
+	if (slot < 0)
+		return NULL;
+	*k = (int)(slot % 2);
+	return &s->ends[slot / 2];
 }
 
 int
@@ -207,46 +285,6 @@ state_has_domain(const struct state *s, const char *domain)
 		if (!s->pending[i].dead && strcmp(s->pending[i].domain, domain) == 0)
 			return 1;
 	return 0;
-}
-
-int
-state_is_ours(struct state *s, const struct stat *st, const struct timespec *birth)
-{
-	struct inode_key k = { st, birth };
-
-	return S_ISFIFO(st->st_mode) &&
-	    index_get(s, &s->by_inode, inode_hash(st->st_dev, st->st_ino),
-	    match_inode, &k) >= 0;
-}
-
-static void
-add_fifo(struct state *s, dev_t dev, ino_t ino, const struct timespec *birth)
-{
-	GROW(s->fifos, s->nfifos, s->fifos_cap);
-	s->fifos[s->nfifos].dev = dev;
-	s->fifos[s->nfifos].ino = ino;
-	s->fifos[s->nfifos].birth = *birth;
-	s->fifos[s->nfifos].dead = 0;
-	index_put(s, &s->by_inode, hash_inode, s->nfifos);
-	s->nfifos++;
-}
-
-void
-state_add_fifo(struct state *s, const struct stat *st, const struct timespec *birth)
-{
-	if (!state_is_ours(s, st, birth))
-		add_fifo(s, st->st_dev, st->st_ino, birth);
-}
-
-void
-state_drop_fifo(struct state *s, const struct stat *st, const struct timespec *birth)
-{
-	struct inode_key k = { st, birth };
-	long i = index_get(s, &s->by_inode, inode_hash(st->st_dev, st->st_ino),
-	    match_inode, &k);
-
-	if (i >= 0)
-		s->fifos[i].dead = 1;
 }
 
 void
@@ -334,58 +372,173 @@ take_field(char **cur)
 	return start;
 }
 
+/* The next field of *cur as a number of at most max; -1 when bad. */
 static int
-parse_line(struct state *s, char *line)
+take_number(char **cur, unsigned long long max, unsigned long long *v)
 {
-	char *cur = line, *kind = take_field(&cur);
-	char *a, *b, *c, *end;
+	char *a = take_field(cur), *end;
+
+	if (a == NULL || *a < '0' || *a > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(a, &end, 10);
+	return errno || *end != '\0' || *v > max ? -1 : 0;
+}
+
+/* "DEV INO BIRTH_SEC BIRTH_NSEC", all 0 for none. */
+static int
+take_fifo(char **cur, struct state_fifo *f)
+{
+	unsigned long long dev, ino, sec, nsec;
+
+	if (take_number(cur, ULLONG_MAX, &dev) < 0 || take_number(cur, ULLONG_MAX, &ino) < 0 ||
+	    take_number(cur, LLONG_MAX, &sec) < 0 || take_number(cur, 999999999, &nsec) < 0)
+		return -1;
+	f->dev = (dev_t)dev;
+	f->ino = (ino_t)ino;
+	f->birth.tv_sec = (time_t)sec;
+	f->birth.tv_nsec = (long)nsec;
+	return 0;
+}
+
+/* "LINK DOMAIN PATH DIR_DEV DIR_INO" and the FIFOs at PATH.in and PATH.out. */
+static int
+parse_end(struct state *s, char *cur)
+{
+	char *link, *domain, *path;
+	struct state_fifo f[2];
+	struct state_end *e;
+	struct stat dir, st;
 	unsigned long long dev, ino;
+	int k;
+
+	if ((link = take_field(&cur)) == NULL || (domain = take_field(&cur)) == NULL ||
+	    (path = take_field(&cur)) == NULL || path[0] != '/' ||
+	    take_number(&cur, ULLONG_MAX, &dev) < 0 || take_number(&cur, ULLONG_MAX, &ino) < 0 ||
+	    take_fifo(&cur, &f[0]) < 0 || take_fifo(&cur, &f[1]) < 0 || *cur != '\0')
+		return -1;
+	memset(&dir, 0, sizeof(dir));
+	dir.st_dev = (dev_t)dev;
+	dir.st_ino = (ino_t)ino;
+	e = state_set_end(s, link, domain, path, &dir);
+	for (k = 0; k < 2; k++) {
+		if (f[k].ino == 0)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.st_mode = S_IFIFO;
+		st.st_dev = f[k].dev;
+		st.st_ino = f[k].ino;
+		state_end_set(s, e, k, &st, &f[k].birth);
+	}
+	return 0;
+}
+
+/* --- state files of vserlink 0.1 --- */
+
+/*
+ * Version 1 kept the hook's FIFOs in one list, tied to no name. The first
+ * event after an upgrade gives each to the end's name it is found under, and
+ * forgets the rest: what was linked goes on working, and nothing else is
+ * taken for the hook's.
+ */
+struct legacy {
+	struct state_fifo	*v;
+	size_t			 n, cap;
+};
+
+static int
+parse_v1(struct state *s, const char *kind, char *cur, struct legacy *l)
+{
+	unsigned long long dev, ino, sec = 0, nsec = 0;
+	char *link, *domain, *path;
+	struct stat none;
+
+	if (strcmp(kind, "end") == 0) {
+		if ((link = take_field(&cur)) == NULL || (domain = take_field(&cur)) == NULL ||
+		    (path = take_field(&cur)) == NULL || path[0] != '/' || *cur != '\0')
+			return -1;
+		memset(&none, 0, sizeof(none));
+		state_set_end(s, link, domain, path, &none);
+		return 0;
+	}
+	if (strcmp(kind, "fifo") != 0 ||
+	    take_number(&cur, ULLONG_MAX, &dev) < 0 || take_number(&cur, ULLONG_MAX, &ino) < 0 ||
+	    (*cur != '\0' && (take_number(&cur, LLONG_MAX, &sec) < 0 ||
+	    take_number(&cur, 999999999, &nsec) < 0)) || *cur != '\0')
+		return -1;
+	GROW(l->v, l->n, l->cap);
+	l->v[l->n].dev = (dev_t)dev;
+	l->v[l->n].ino = (ino_t)ino;
+	l->v[l->n].birth.tv_sec = (time_t)sec;
+	l->v[l->n].birth.tv_nsec = (long)nsec;
+	l->n++;
+	return 0;
+}
+
+/* Gives end e the FIFOs of the version 1 list that its names hold now. */
+static void
+adopt_v1_fifos(struct state *s, struct state_end *e, const struct legacy *l)
+{
+	char dir[PATH_MAX], name[NAME_MAX + 1], msg[PATH_MAX + 128];
+	const char *base = base_of(e->path);
+	struct timespec birth;
+	struct stat st;
+	size_t i;
+	int fd, k;
+
+	snprintf(dir, sizeof(dir), "%.*s", base - 1 == e->path ? 1 : (int)(base - 1 - e->path),
+	    e->path);
+	if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		e->dir_dev = st.st_dev;
+		e->dir_ino = st.st_ino;
+	}
+	for (k = 0; k < 2; k++) {
+		snprintf(name, sizeof(name), "%s%s", base, fifo_suffix[k]);
+		if (fs_lstat_birth(fd, name, &st, &birth) < 0)
+			continue;
+		for (i = 0; i < l->n; i++)
+			if (same_fifo(&l->v[i], &st, &birth))
+				state_end_set(s, e, k, &st, &birth);
+	}
+	close(fd);
+}
+
+static void
+upgrade_v1(struct state *s, struct legacy *l)
+{
+	size_t i;
+
+	for (i = 0; i < s->nends; i++)
+		if (!s->ends[i].dead)
+			adopt_v1_fifos(s, &s->ends[i], l);
+	/* The ends' directories are known only now. */
+	free(s->by_place.slots);
+	memset(&s->by_place, 0, sizeof(s->by_place));
+	for (i = 0; i < s->nends; i++)
+		index_put(s, &s->by_place, hash_place, i);
+	free(l->v);
+}
+
+/* A line of the file; l is set for a file of version 1. */
+static int
+parse_line(struct state *s, char *line, struct legacy *l)
+{
+	char *cur = line, *kind = take_field(&cur), *domain, *path;
 
 	if (kind == NULL)
 		return -1;
-	if (strcmp(kind, "end") == 0) {
-		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
-		    (c = take_field(&cur)) == NULL || *cur != '\0')
-			return -1;
-		add_end(s, xstrdup(a), xstrdup(b), xstrdup(c));
-	} else if (strcmp(kind, "fifo") == 0) {
-		struct timespec birth = { 0, 0 };
-
-		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL)
-			return -1;
-		errno = 0;
-		dev = strtoull(a, &end, 10);
-		if (errno || *end != '\0')
-			return -1;
-		ino = strtoull(b, &end, 10);
-		if (errno || *end != '\0')
-			return -1;
-		/* Birth seconds and nanoseconds, where the file system has them. */
-		if (*cur != '\0') {
-			unsigned long long sec, nsec;
-
-			if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
-			    *cur != '\0')
-				return -1;
-			sec = strtoull(a, &end, 10);
-			if (errno || *end != '\0')
-				return -1;
-			nsec = strtoull(b, &end, 10);
-			if (errno || *end != '\0' || nsec >= 1000000000ULL)
-				return -1;
-			birth.tv_sec = (time_t)sec;
-			birth.tv_nsec = (long)nsec;
-		}
-		add_fifo(s, (dev_t)dev, (ino_t)ino, &birth);
-	} else if (strcmp(kind, "pending") == 0) {
-		if ((a = take_field(&cur)) == NULL || (b = take_field(&cur)) == NULL ||
+	if (strcmp(kind, "pending") == 0) {
+		if ((domain = take_field(&cur)) == NULL || (path = take_field(&cur)) == NULL ||
 		    *cur != '\0')
 			return -1;
-		state_add_pending(s, a, b);
-	} else {
-		return -1;
+		state_add_pending(s, domain, path);
+		return 0;
 	}
-	return 0;
+	if (l != NULL)
+		return parse_v1(s, kind, cur, l);
+	return strcmp(kind, "end") == 0 ? parse_end(s, cur) : -1;
 }
 
 static void
@@ -403,18 +556,16 @@ clear(struct state *s)
 		free(s->pending[i].path);
 	}
 	free(s->ends);
-	free(s->fifos);
 	free(s->pending);
 	free(s->by_end.slots);
-	free(s->by_path.slots);
+	free(s->by_place.slots);
 	free(s->by_inode.slots);
 	s->ends = NULL;
-	s->fifos = NULL;
 	s->pending = NULL;
-	s->nends = s->ends_cap = s->nfifos = s->fifos_cap = 0;
+	s->nends = s->ends_cap = 0;
 	s->npending = s->pending_cap = 0;
 	memset(&s->by_end, 0, sizeof(s->by_end));
-	memset(&s->by_path, 0, sizeof(s->by_path));
+	memset(&s->by_place, 0, sizeof(s->by_place));
 	memset(&s->by_inode, 0, sizeof(s->by_inode));
 }
 
@@ -481,6 +632,7 @@ state_load(struct state *s, char *msg, size_t msglen)
 {
 	struct stat st;
 	char *buf, *line, *next;
+	struct legacy v1 = { NULL, 0, 0 }, *legacy = NULL;
 	unsigned lineno = 0;
 	ssize_t r;
 	size_t n = 0;
@@ -512,16 +664,23 @@ state_load(struct state *s, char *msg, size_t msglen)
 		if (++lineno == 1) {
 			if (strcmp(line, STATE_MAGIC) == 0)
 				continue;
-		} else if (parse_line(s, line) == 0) {
+			if (strcmp(line, STATE_MAGIC_V1) == 0) {
+				legacy = &v1;
+				continue;
+			}
+		} else if (parse_line(s, line, legacy) == 0) {
 			continue;
 		}
 		snprintf(msg, msglen, "%s/%s:%u: not a line vserlink wrote; remove the file if no linked guest runs",
 		    s->dir, STATE_FILE, lineno);
 		free(buf);
+		free(v1.v);
 		clear(s);
 		return -1;
 	}
 	free(buf);
+	if (legacy != NULL)
+		upgrade_v1(s, legacy);
 	return 0;
 }
 
@@ -541,19 +700,23 @@ state_save(struct state *s, char *msg, size_t msglen)
 	}
 	fputs(STATE_MAGIC "\n", f);
 	for (i = 0; i < s->nends; i++) {
-		if (s->ends[i].dead)
+		const struct state_end *end = &s->ends[i];
+		int k;
+
+		if (end->dead)
 			continue;
 		fputs("end", f);
-		put_field(f, s->ends[i].link);
-		put_field(f, s->ends[i].domain);
-		put_field(f, s->ends[i].path);
+		put_field(f, end->link);
+		put_field(f, end->domain);
+		put_field(f, end->path);
+		fprintf(f, " %llu %llu", (unsigned long long)end->dir_dev,
+		    (unsigned long long)end->dir_ino);
+		for (k = 0; k < 2; k++)
+			fprintf(f, " %llu %llu %llu %ld", (unsigned long long)end->fifo[k].dev,
+			    (unsigned long long)end->fifo[k].ino,
+			    (unsigned long long)end->fifo[k].birth.tv_sec, end->fifo[k].birth.tv_nsec);
 		putc('\n', f);
 	}
-	for (i = 0; i < s->nfifos; i++)
-		if (!s->fifos[i].dead)
-			fprintf(f, "fifo %llu %llu %llu %ld\n", (unsigned long long)s->fifos[i].dev,
-			    (unsigned long long)s->fifos[i].ino,
-			    (unsigned long long)s->fifos[i].birth.tv_sec, s->fifos[i].birth.tv_nsec);
 	for (i = 0; i < s->npending; i++) {
 		if (s->pending[i].dead)
 			continue;

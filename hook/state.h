@@ -1,18 +1,20 @@
 /*
  * state.h: what the hook remembers between events, in state_dir.
  *
- * Three facts, kept in one small file replaced atomically (write, rename)
+ * Two facts, kept in one small file replaced atomically (write, rename)
  * under an exclusive lock, so that hooks for different guests, which libvirt
  * runs concurrently, see each other's work whole or not at all:
  *  - end:     guest G attached link L with the pipe path P from its XML at
- *             prepare. The peer's hook learns P from here: a hook must never
- *             ask libvirt (it would deadlock the daemon).
- *  - fifo:    device, inode and birth time of a FIFO this hook created (the
- *             birth time tells it from a later file given the freed inode
- *             number, where the file system keeps one). Only these are
- *             ever linked, unlinked or drained; anything else is not ours.
- *  - pending: a FIFO name about to be created for guest G. If the hook dies
- *             between mkfifo and recording the FIFO, the next run adopts it.
+ *             prepare, P's directory as device and inode, and for each of
+ *             P.in and P.out the FIFO this hook put there: device, inode and
+ *             birth time (the birth time tells it from a later file given the
+ *             freed inode number, where the file system keeps one). The
+ *             peer's hook learns P from here: a hook must never ask libvirt
+ *             (it would deadlock the daemon). A FIFO is this end's only under
+ *             the name recorded for it: under any other name it is left alone.
+ *  - pending: a FIFO name about to be created, or about to lose its last
+ *             name, for guest G. If the hook dies in between, the next run
+ *             adopts it.
  */
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
@@ -22,18 +24,21 @@
 #include <sys/stat.h>
 #include <time.h>
 
-struct state_end {
-	char	*link;
-	char	*domain;
-	char	*path;
-	int	 dead;		/* removed; dropped at save */
-};
-
+/* A FIFO as fs_lstat_birth describes it; ino 0: none. */
 struct state_fifo {
 	dev_t		 dev;
 	ino_t		 ino;
 	struct timespec	 birth;		/* {0, 0}: not known */
-	int		 dead;
+};
+
+struct state_end {
+	char			*link;
+	char			*domain;
+	char			*path;		/* as the hook spells it: no "//" */
+	dev_t			 dir_dev;	/* the directory of path */
+	ino_t			 dir_ino;
+	struct state_fifo	 fifo[2];	/* at path.in, path.out */
+	int			 dead;		/* removed; dropped at save */
 };
 
 struct state_pending {
@@ -53,11 +58,10 @@ struct state {
 	int			 lockfd;
 	struct state_end	*ends;
 	size_t			 nends, ends_cap;
-	struct state_fifo	*fifos;
-	size_t			 nfifos, fifos_cap;
 	struct state_pending	*pending;
 	size_t			 npending, pending_cap;
-	struct index		 by_end, by_path, by_inode;
+	/* by_inode holds 2 * end + k for the FIFO at name k of an end. */
+	struct index		 by_end, by_place, by_inode;
 };
 
 /*
@@ -82,19 +86,27 @@ void	state_close(struct state *s);
 
 struct state_end *state_find_end(struct state *s, const char *link,
 	    const char *domain);
-/* The live end whose path is path, or NULL. */
-struct state_end *state_end_at(struct state *s, const char *path);
-void	state_set_end(struct state *s, const char *link, const char *domain,
-	    const char *path);
+/* The live end whose path is name base in the directory dir_dev/dir_ino, or NULL. */
+struct state_end *state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino,
+	    const char *base);
+/*
+ * Records the end, at path in the directory dir; an end that moved forgets
+ * its FIFOs. Pointers to ends are valid until the next state_set_end.
+ */
+struct state_end *state_set_end(struct state *s, const char *link,
+	    const char *domain, const char *path, const struct stat *dir);
 int	state_has_domain(const struct state *s, const char *domain);
 
 /* st and birth as fs_lstat_birth gives them. */
-int	state_is_ours(struct state *s, const struct stat *st,
+/* Nonzero when st is the FIFO recorded for name k of end e. */
+int	state_end_has(const struct state_end *e, int k, const struct stat *st,
 	    const struct timespec *birth);
-void	state_add_fifo(struct state *s, const struct stat *st,
-	    const struct timespec *birth);
-void	state_drop_fifo(struct state *s, const struct stat *st,
-	    const struct timespec *birth);
+/* Records st as the FIFO at name k of end e; NULL st: none. */
+void	state_end_set(struct state *s, struct state_end *e, int k,
+	    const struct stat *st, const struct timespec *birth);
+/* An end that has st under one of its names (*k says which), or NULL. */
+const struct state_end *state_owner(const struct state *s, const struct stat *st,
+	    const struct timespec *birth, int *k);
 
 void	state_add_pending(struct state *s, const char *domain, const char *path);
 /* Nonzero when path is pending for domain. */

@@ -90,7 +90,8 @@ check_ports(struct run *r, const struct domain *xml)
 			log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), port->path, why);
 			r->errors++;
 		} else {
-			pl->path = port->path;
+			pl->path = xstrdup(port->path);
+			fs_squeeze_slashes(pl->path);
 		}
 	}
 }
@@ -103,18 +104,40 @@ cmp_plan_path(const void *a, const void *b)
 	return strcmp((*x)->path, (*y)->path);
 }
 
-static void
-check_distinct_paths(struct run *r)
+/* By directory (device, inode) and name: what a path is, however spelt. */
+static int
+cmp_plan_place(const void *a, const void *b)
 {
+	const struct name *x = &(*(const struct plan *const *)a)->d[0].mine;
+	const struct name *y = &(*(const struct plan *const *)b)->d[0].mine;
+
+	if (x->dir->st.st_dev != y->dir->st.st_dev)
+		return x->dir->st.st_dev < y->dir->st.st_dev ? -1 : 1;
+	if (x->dir->st.st_ino != y->dir->st.st_ino)
+		return x->dir->st.st_ino < y->dir->st.st_ino ? -1 : 1;
+	return strcmp(x->base, y->base);
+}
+
+/*
+ * Two ports of this guest at one path: by spelling before anything is
+ * looked at, then (by_place) by what the paths are, which a bind mount hides.
+ */
+static void
+check_distinct(struct run *r, int by_place)
+{
+	int (*cmp)(const void *, const void *) = by_place ? cmp_plan_place : cmp_plan_path;
 	struct plan **v = xcalloc(r->nplans, sizeof(*v));
 	size_t i, n = 0;
 
-	for (i = 0; i < r->nplans; i++)
-		if (r->plans[i].path != NULL)
+	for (i = 0; i < r->nplans; i++) {
+		const struct dir *d = r->plans[i].d[0].mine.dir;
+
+		if (by_place ? d != NULL && d->fd >= 0 : r->plans[i].path != NULL)
 			v[n++] = &r->plans[i];
-	qsort(v, n, sizeof(*v), cmp_plan_path);
+	}
+	qsort(v, n, sizeof(*v), cmp);
 	for (i = 1; i < n; i++) {
-		if (strcmp(v[i]->path, v[i - 1]->path) != 0)
+		if (cmp(&v[i], &v[i - 1]) != 0)
 			continue;
 		log_error(PLAN_FMT "%s: also the path of port %s (link %s)",
 		    PLAN_ARGS(r, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link->name);
@@ -144,7 +167,7 @@ plan_peer(struct run *r, struct plan *pl)
 			return;
 		}
 		name_look(r, n);
-		if (n->ours) {
+		if (name_is(n, peer, 1 - k)) {
 			pl->d[k].peer_ok = 1;
 		} else if (n->exists) {
 			log_warning(PLAN_FMT "guest %s's %s %s; not joining it", PLAN_ARGS(r, pl),
@@ -156,12 +179,49 @@ plan_peer(struct run *r, struct plan *pl)
 	}
 }
 
+/*
+ * Refuses what is at n, this end's name that holds no FIFO recorded for it,
+ * unless it is a FIFO that a run of ours made and died before recording.
+ * A FIFO of the hook's under a name that is not its own is refused too: it
+ * is another end's, and taking it would join two links.
+ */
+static int
+refuse_unrecorded(struct run *r, const struct plan *pl, const struct name *n)
+{
+	const struct state_end *owner;
+	int k;
+
+	if ((owner = state_owner(&r->s, &n->st, &n->birth, &k)) != NULL)
+		log_error(PLAN_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
+		    PLAN_ARGS(r, pl), n->full, owner->domain, owner->path, fifo_suffix[k],
+		    owner->link);
+	else if (!adoptable(r, n))
+		log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), n->full, what_is(&n->st));
+	else
+		return 0;
+	r->errors++;
+	return 1;
+}
+
 static void
 plan_link(struct run *r, struct plan *pl)
 {
-	const struct state_end *user = state_end_at(&r->s, pl->path);
+	const struct state_end *user, *me;
+	const char *base;
 	int k;
 
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine;
+
+		if (name_init(r, n, pl->path, fifo_suffix[k]) < 0) {
+			log_error(PLAN_FMT "%s", PLAN_ARGS(r, pl), n->dir->error);
+			r->errors++;
+			return;
+		}
+	}
+	base = strrchr(pl->path, '/') + 1;
+	user = state_end_at(&r->s, pl->d[0].mine.dir->st.st_dev,
+	    pl->d[0].mine.dir->st.st_ino, base);
 	if (user != NULL && strcmp(user->link, pl->link->name) == 0 &&
 	    strcmp(user->domain, pl->peer_domain) == 0) {
 		log_error(PLAN_FMT "%s: guest %s's end of this link has the same path; each end needs its own",
@@ -176,28 +236,16 @@ plan_link(struct run *r, struct plan *pl)
 		r->errors++;
 		return;
 	}
-	for (k = 0; k < 2; k++) {
-		struct name *n = &pl->d[k].mine;
-
-		if (name_init(r, n, pl->path, fifo_suffix[k]) < 0) {
-			log_error(PLAN_FMT "%s", PLAN_ARGS(r, pl), n->dir->error);
-			r->errors++;
-			return;
-		}
-	}
+	me = user;
 	plan_peer(r, pl);
 	for (k = 0; k < 2; k++) {
 		struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
 
 		name_look(r, n);
-		if (n->exists && !n->ours) {
-			if (!adoptable(r, n)) {
-				log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), n->full, what_is(&n->st));
-				r->errors++;
+		if (n->exists && !name_is(n, me, k)) {
+			if (refuse_unrecorded(r, pl, n))
 				continue;
-			}
 			pl->d[k].act = ACT_ADOPT;
-			n->ours = 1;
 		}
 		if (!pl->d[k].peer_ok) {
 			if (!n->exists)
@@ -251,8 +299,6 @@ do_join(struct run *r, struct plan *pl, int k)
 			return;
 		}
 		FAULT_POINT("prepare: after unlink of a stale FIFO");
-		if (!plan && n->st.st_nlink == 1)
-			state_drop_fifo(&r->s, &n->st, &n->birth);
 	}
 	if (plan) {
 		fprintf(plan, "link %s %s\n", peer->full, n->full);
@@ -289,8 +335,6 @@ execute(struct run *r, struct plan *pl)
 		case ACT_KEEP:
 			break;
 		case ACT_ADOPT:
-			if (!plan)
-				state_add_fifo(&r->s, &n->st, &n->birth);
 			break;
 		case ACT_CREATE:
 			if (plan) {
@@ -300,7 +344,8 @@ execute(struct run *r, struct plan *pl)
 				fail_step(r, pl, n->full, "create FIFO");
 			} else {
 				FAULT_POINT("prepare: after mkfifo, owner and mode");
-				state_add_fifo(&r->s, &n->st, &n->birth);
+				state_end_set(&r->s, state_find_end(&r->s, pl->link->name, r->domain),
+				    k, &n->st, &n->birth);
 				r->created++;
 			}
 			break;
@@ -312,13 +357,47 @@ execute(struct run *r, struct plan *pl)
 	}
 }
 
+/*
+ * The end, and what each of its names will hold: a name about to be made
+ * is pending (its FIFO is known only once made), a name about to join the
+ * peer's FIFO records that FIFO already, and a name about to be replaced
+ * loses its record first (see forget_before_unlink).
+ */
+static void
+record_intent(struct run *r, struct plan *pl)
+{
+	struct state_end *e;
+	int k;
+
+	e = state_set_end(&r->s, pl->link->name, r->domain, pl->path, &pl->d[0].mine.dir->st);
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
+
+		switch (pl->d[k].act) {
+		case ACT_KEEP:
+			break;
+		case ACT_CREATE:
+			state_add_pending(&r->s, r->domain, n->full);
+			break;
+		case ACT_ADOPT:
+			state_end_set(&r->s, e, k, &n->st, &n->birth);
+			break;
+		case ACT_REPLACE:
+			forget_before_unlink(r, e, k, n);
+			/* FALLTHROUGH */
+		case ACT_LINK:
+			state_end_set(&r->s, e, k, &peer->st, &peer->birth);
+			break;
+		}
+	}
+}
+
 int
 wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p,
     const struct wire_opts *o)
 {
 	struct run r;
 	size_t i;
-	int k;
 
 	run_init(&r, domain, p, o);
 	if (report_config(&r) > 0)
@@ -327,7 +406,7 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 	if (r.nplans == 0)
 		goto out;
 	check_ports(&r, xml);
-	check_distinct_paths(&r);
+	check_distinct(&r, 0);
 	if (r.errors)
 		goto out;
 	/* A plan of a host where nothing was ever linked: an empty state. */
@@ -335,19 +414,14 @@ wire_prepare(const char *domain, const struct domain *xml, const struct pairs *p
 		goto out;
 	for (i = 0; i < r.nplans; i++)
 		plan_link(&r, &r.plans[i]);
+	check_distinct(&r, 1);
 	if (r.errors)
 		goto out;
 
 	/* Record the intent first: release cleans up after a start that fails. */
 	if (!o->plan) {
-		for (i = 0; i < r.nplans; i++) {
-			state_set_end(&r.s, r.plans[i].link->name, domain, r.plans[i].path);
-			for (k = 0; k < 2; k++)
-				if (r.plans[i].d[k].act == ACT_CREATE)
-					state_add_pending(&r.s, domain, r.plans[i].d[k].mine.full);
-				else if (r.plans[i].d[k].act == ACT_REPLACE)
-					forget_before_unlink(&r, &r.plans[i].d[k].mine);
-		}
+		for (i = 0; i < r.nplans; i++)
+			record_intent(&r, &r.plans[i]);
 		save_state(&r);
 		if (r.errors)
 			goto out;

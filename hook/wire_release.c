@@ -9,12 +9,14 @@
 #include "log.h"
 #include "wire_run.h"
 
+/* Removes name k of end e if it holds the FIFO recorded for it, or one adoptable. */
 static void
-release_name(struct run *r, const struct state_end *e, const char *sfx)
+release_name(struct run *r, struct state_end *e, int k)
 {
 	struct name n;
+	int other;
 
-	if (name_init(r, &n, e->path, sfx) < 0) {
+	if (name_init(r, &n, e->path, fifo_suffix[k]) < 0) {
 		log_warning("guest %s: link %s: %s", r->domain, e->link, n.dir->error);
 		free(n.full);
 		return;
@@ -24,13 +26,12 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 		free(n.full);
 		return;
 	}
-	if (!n.ours) {
-		if (!adoptable(r, &n)) {
-			log_warning("guest %s: link %s: %s: %s; left alone", r->domain,
-			    e->link, n.full, what_is(&n.st));
-			free(n.full);
-			return;
-		}
+	if (!name_is(&n, e, k) && !adoptable(r, &n)) {
+		log_warning("guest %s: link %s: %s: %s; left alone", r->domain,
+		    e->link, n.full, state_owner(&r->s, &n.st, &n.birth, &other) ?
+		    "is another name of a FIFO of another end" : what_is(&n.st));
+		free(n.full);
+		return;
 	}
 	FAULT_POINT("release: checked, before unlink");
 	if (r->o->plan) {
@@ -40,15 +41,15 @@ release_name(struct run *r, const struct state_end *e, const char *sfx)
 		    n.full, errno == ESTALE ? "changed while vserlink worked on it" : strerror(errno));
 	} else {
 		FAULT_POINT("release: after unlink");
-		/* The last name gone, the inode may be reused: forget it. */
-		if (n.st.st_nlink == 1)
-			state_drop_fifo(&r->s, &n.st, &n.birth);
 		r->removed++;
 	}
 	free(n.full);
 }
 
-/* Applies forget_before_unlink to the names of domain's ends; returns how many it forgot. */
+/*
+ * Applies forget_before_unlink to the names of domain's ends that hold the
+ * last name of their FIFO; returns how many it forgot.
+ */
 static size_t
 forget_last_names(struct run *r)
 {
@@ -56,7 +57,7 @@ forget_last_names(struct run *r)
 	int k;
 
 	for (i = 0; i < r->s.nends; i++) {
-		const struct state_end *e = &r->s.ends[i];
+		struct state_end *e = &r->s.ends[i];
 
 		if (e->dead || strcmp(e->domain, r->domain) != 0)
 			continue;
@@ -65,8 +66,8 @@ forget_last_names(struct run *r)
 
 			if (name_init(r, &n, e->path, fifo_suffix[k]) == 0) {
 				name_look(r, &n);
-				if (n.ours && n.st.st_nlink == 1) {
-					forget_before_unlink(r, &n);
+				if (name_is(&n, e, k) && n.st.st_nlink == 1) {
+					forget_before_unlink(r, e, k, &n);
 					forgotten++;
 				}
 			}
@@ -101,17 +102,14 @@ wire_release(const char *domain, const struct pairs *p, const struct wire_opts *
 		save_state(&r);
 		if (r.errors)
 			goto out;
-		/* Those are the only records dropped yet; release_name drops each after its unlink. */
-		for (i = 0; i < r.s.nfifos; i++)
-			r.s.fifos[i].dead = 0;
 	}
 	for (i = 0; i < r.s.nends; i++) {
 		struct state_end *e = &r.s.ends[i];
 
 		if (e->dead || strcmp(e->domain, domain) != 0)
 			continue;
-		release_name(&r, e, fifo_suffix[0]);
-		release_name(&r, e, fifo_suffix[1]);
+		release_name(&r, e, 0);
+		release_name(&r, e, 1);
 		e->dead = 1;
 	}
 	state_clear_pending(&r.s, domain);

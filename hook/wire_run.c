@@ -10,8 +10,6 @@
 #include "log.h"
 #include "wire_run.h"
 
-const char *const fifo_suffix[2] = { ".in", ".out" };
-
 /* --- directories, each opened once --- */
 
 static struct dir *
@@ -78,7 +76,12 @@ void
 name_look(struct run *r, struct name *n)
 {
 	n->exists = fs_lstat_birth(n->dir->fd, n->base, &n->st, &n->birth) == 0;
-	n->ours = n->exists && state_is_ours(&r->s, &n->st, &n->birth);
+}
+
+int
+name_is(const struct name *n, const struct state_end *e, int k)
+{
+	return n->exists && e != NULL && state_end_has(e, k, &n->st, &n->birth);
 }
 
 const char *
@@ -99,26 +102,27 @@ int
 adoptable(struct run *r, const struct name *n)
 {
 	const struct stat *st = &n->st;
+	int k;
 
 	return S_ISFIFO(st->st_mode) && st->st_nlink == 1 &&
 	    (st->st_uid == 0 || st->st_uid == r->p->settings.owner) &&
-	    state_is_pending(&r->s, r->domain, n->full);
+	    state_is_pending(&r->s, r->domain, n->full) &&
+	    state_owner(&r->s, st, &n->birth, &k) == NULL;
 }
 
 /*
- * The record of a FIFO whose last name is about to go is dropped, and the
- * name made pending, in the state saved before the unlink. Dropped after
- * it, a run killed in between would leave the record of a freed inode, and
- * the next FIFO to get that inode number, anyone's, would pass for ours.
- * Until the unlink, the pending name is adoptable by the next run.
+ * The record of a name is dropped, and the name made pending if it is the
+ * FIFO's last, in the state saved before the unlink. Dropped after it, a run
+ * killed in between would leave the record of a freed inode, and the next
+ * FIFO to get that inode number, anyone's, would pass for ours. Until the
+ * unlink, the pending name is adoptable by the next run.
  */
 void
-forget_before_unlink(struct run *r, const struct name *n)
+forget_before_unlink(struct run *r, struct state_end *e, int k, const struct name *n)
 {
-	if (n->ours && n->st.st_nlink == 1) {
-		state_drop_fifo(&r->s, &n->st, &n->birth);
+	if (n->st.st_nlink == 1)
 		state_add_pending(&r->s, r->domain, n->full);
-	}
+	state_end_set(&r->s, e, k, NULL, NULL);
 }
 
 void
@@ -139,6 +143,7 @@ run_free(struct run *r)
 	int k;
 
 	for (i = 0; i < r->nplans; i++) {
+		free(r->plans[i].path);
 		for (k = 0; k < 2; k++) {
 			free(r->plans[i].d[k].mine.full);
 			free(r->plans[i].d[k].peer.full);

@@ -35,7 +35,6 @@ struct name {
 	struct stat	 st;
 	struct timespec	 birth;
 	int		 exists;
-	int		 ours;
 };
 
 enum action {
@@ -50,7 +49,7 @@ enum action {
 struct plan {
 	const struct link	*link;
 	const char		*port;
-	const char		*path;
+	char			*path;		/* from the XML, without "//" */
 	const char		*peer_domain;
 	const char		*peer_path;
 	struct {
@@ -59,8 +58,6 @@ struct plan {
 		int		 peer_ok;
 	} d[2];
 };
-
-extern const char *const fifo_suffix[2];
 
 struct run {
 	const char		*domain;
@@ -79,14 +76,17 @@ struct run {
 /* The directory of path + sfx, opened once a run, and the name in it; -1 when
  * the directory is unusable (n->dir->error says why). n->full is always set. */
 int	name_init(struct run *r, struct name *n, const char *path, const char *sfx);
-/* Fills exists, st, birth and ours from what is at n now. */
+/* Fills exists, st and birth from what is at n now. */
 void	name_look(struct run *r, struct name *n);
+/* Nonzero when n holds the FIFO recorded for name k of end e (NULL: none). */
+int	name_is(const struct name *n, const struct state_end *e, int k);
 /* Why a non-FIFO or a foreign FIFO at a name is in the way. */
 const char *what_is(const struct stat *st);
 /* A FIFO a run of ours made and died before recording (see state.h). */
 int	adoptable(struct run *r, const struct name *n);
-/* Before the unlink of n: drops its record if n is the FIFO's last name. */
-void	forget_before_unlink(struct run *r, const struct name *n);
+/* Before the unlink of n, name k of end e: drops its record (see wire_run.c). */
+void	forget_before_unlink(struct run *r, struct state_end *e, int k,
+	    const struct name *n);
 /* A run over domain's links with nothing open yet. */
 void	run_init(struct run *r, const char *domain, const struct pairs *p,
 	    const struct wire_opts *o);

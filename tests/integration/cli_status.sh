@@ -108,7 +108,7 @@ else
 	not_ok "the fault-injection build $FAULT_BIN, to interrupt a prepare"
 fi
 
-printf 'vserlink-state 1\nthis is no state\n' >"$STATE/state"
+printf 'vserlink-state 2\nthis is no state\n' >"$STATE/state"
 check "status fails on a state file the hook did not write" ! status
 check "  saying which line" grep -qxF "vserlink: $STATE/state:2: not a line vserlink wrote; remove the file if no linked guest runs" "$T/sout"
 check "status takes no operands" ! status guesta

@@ -12,10 +12,15 @@ guestb = org.linux-kvm.port.1
 INI
 domain guesta pipe:org.linux-kvm.port.1:$P/a1 >"$T/a.xml"
 domain guestb pipe:org.linux-kvm.port.1:$P/b1 >"$T/b.xml"
+# state LINE...: a state file as vserlink writes it, with these lines.
+state() { { echo 'vserlink-state 2'; printf '%s\n' "$@"; } >"$STATE/state"; }
+# end_rec LINK GUEST PATH [IN OUT]: an end's line; IN and OUT are the FIFOs
+# recorded at PATH.in and PATH.out as "DEV INO BIRTH_SEC BIRTH_NSEC".
+end_rec() { echo "end $1 $2 $3 $(stat -c '%d %i' "$(dirname "$3")") ${4:-0 0 0 0} ${5:-0 0 0 0}"; }
 
 # Killed between mkfifo and recording the FIFO: the state says "pending".
 hook guesta prepare begin <"$T/a.xml"; hook guesta release end <"$T/a.xml"
-printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.in" >"$STATE/state"
+state "$(end_rec l1 guesta "$P/a1")" "pending guesta $P/a1.in"
 mkfifo -m 600 "$P/a1.in"
 check "a FIFO of a run that died before recording it is adopted" hook guesta prepare begin <"$T/a.xml"
 check "  and the link works" bash -c "'$VSERLINK_BIN' hook guestb prepare begin - <'$T/b.xml'" 
@@ -23,14 +28,14 @@ check "  both ways" wired "$P/a1" "$P/b1"
 hook guesta release end <"$T/a.xml"; hook guestb release end <"$T/b.xml"
 
 # The same, but the start then failed: release removes the adopted FIFO.
-printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.out" >"$STATE/state"
+state "$(end_rec l1 guesta "$P/a1")" "pending guesta $P/a1.out"
 mkfifo -m 600 "$P/a1.out"
 check "release after a prepare that died removes its pending FIFO" hook guesta release end <"$T/a.xml"
 check "  it is gone" absent "$P/a1.out"
 check "  and the guest is forgotten" bash -c "! grep -q guesta '$STATE/state'"
 
 # A pending name that someone else owns is not ours to take or remove.
-printf 'vserlink-state 1\nend l1 guesta %s\npending guesta %s\n' "$P/a1" "$P/a1.in" >"$STATE/state"
+state "$(end_rec l1 guesta "$P/a1")" "pending guesta $P/a1.in"
 mkfifo -m 600 "$P/a1.in"; chown nobody "$P/a1.in"
 check "a pending name owned by another user is refused at prepare" ! hook guesta prepare begin <"$T/a.xml"
 check "  with the reason" err_has "$P/a1.in: is a FIFO that vserlink did not create"
@@ -52,7 +57,7 @@ check "  and the link works" wired "$P/a1" "$P/b1"
 # A stale FIFO of ours where the running peer's should be is replaced.
 hook guestb release end <"$T/b.xml"
 hold "$P/a1.in" "$P/a1.out"
-printf 'vserlink-state 1\n' >"$STATE/state.keep"
+printf 'vserlink-state 2\n' >"$STATE/state.keep"
 hook guestb prepare begin <"$T/b.xml"
 check "joined the running peer" same_file "$P/b1.in" "$P/a1.out"
 
@@ -66,16 +71,16 @@ hook guestb release end <"$T/b.xml"; hook guesta release end <"$T/a.xml"
 mkfifo -m 666 "$P/a1.out"; chown nobody "$P/a1.out"
 id_of() { stat -c '%d %i' "$1"; }
 birth_of() { stat -c %W "$1"; }
-printf 'vserlink-state 1\nend l1 guesta %s\nfifo %s %s 1\n' "$P/a1" "$(id_of "$P/a1.out")" \
-	"$(( $(birth_of "$P/a1.out") - 1 ))" >"$STATE/state"
+other_birth="$(id_of "$P/a1.out") $(( $(birth_of "$P/a1.out") - 1 )) 0"
+state "$(end_rec l1 guesta "$P/a1" "0 0 0 0" "$other_birth")"
 check "a FIFO with a recorded inode number but another birth is not ours" hook guesta release end <"$T/a.xml"
 check "  release leaves it, still nobody's" [ "$(stat -c %U "$P/a1.out")" = nobody ]
 check "  and says so" err_has "$P/a1.out: is a FIFO that vserlink did not create"
-check "  prepare refuses it too" bash -c "printf 'vserlink-state 1\nfifo %s %s 1\n' '$(id_of "$P/a1.out")' \
-	'$(( $(birth_of "$P/a1.out") - 1 ))' >'$STATE/state'; ! '$VSERLINK_BIN' hook guesta prepare begin - <'$T/a.xml' 2>/dev/null"
+state "$(end_rec l1 guesta "$P/a1" "0 0 0 0" "$other_birth")"
+check "  prepare refuses it too" ! hook guesta prepare begin <"$T/a.xml"
 check "  the FIFO is untouched" [ "$(stat -c %U:%a "$P/a1.out")" = nobody:666 ]
 rm -f "$P/a1.out"
-printf 'vserlink-state 1\n' >"$STATE/state"
+state
 
 # A state file vserlink did not write stops prepare with a clear message.
 cp "$STATE/state" "$STATE/state.good"
