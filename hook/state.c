@@ -259,6 +259,16 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 	index_put(s, &s->by_inode, hash_inode, 2 * (size_t)(e - s->ends) + (size_t)k);
 }
 
+void
+state_forget(struct state *s, const struct stat *st, const struct timespec *birth)
+{
+	const struct state_end *e;
+	int k;
+
+	while ((e = state_owner(s, st, birth, &k)) != NULL)
+		memset(&s->ends[e - s->ends].fifo[k], 0, sizeof(struct state_fifo));
+}
+
 const struct state_end *
 state_owner(const struct state *s, const struct stat *st, const struct timespec *birth,
     int *k)

@@ -180,25 +180,25 @@ plan_peer(struct run *r, struct plan *pl)
 }
 
 /*
- * Refuses what is at n, this end's name that holds no FIFO recorded for it,
- * unless it is a FIFO that a run of ours made and died before recording.
- * A FIFO of the hook's under a name that is not its own is refused too: it
- * is another end's, and taking it would join two links.
+ * Refuses what is at n, this end's name k that holds no FIFO recorded for
+ * it, unless a run of ours left it there (adoptable). A FIFO of the hook's
+ * under a name that is not its own is refused too: it is another end's, and
+ * taking it would join two links.
  */
 static int
-refuse_unrecorded(struct run *r, const struct plan *pl, const struct name *n)
+refuse_unrecorded(struct run *r, const struct plan *pl, const struct name *n, int k)
 {
 	const struct state_end *owner;
-	int k;
+	int owner_k;
 
-	if ((owner = state_owner(&r->s, &n->st, &n->birth, &k)) != NULL)
-		log_error(PLAN_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
-		    PLAN_ARGS(r, pl), n->full, owner->domain, owner->path, fifo_suffix[k],
-		    owner->link);
-	else if (!adoptable(r, n))
-		log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), n->full, what_is(&n->st));
-	else
+	if (adoptable(r, n, pl->link->name, k))
 		return 0;
+	if ((owner = state_owner(&r->s, &n->st, &n->birth, &owner_k)) != NULL)
+		log_error(PLAN_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
+		    PLAN_ARGS(r, pl), n->full, owner->domain, owner->path, fifo_suffix[owner_k],
+		    owner->link);
+	else
+		log_error(PLAN_FMT "%s: %s", PLAN_ARGS(r, pl), n->full, what_is(&n->st));
 	r->errors++;
 	return 1;
 }
@@ -243,7 +243,7 @@ plan_link(struct run *r, struct plan *pl)
 
 		name_look(r, n);
 		if (n->exists && !name_is(n, me, k)) {
-			if (refuse_unrecorded(r, pl, n))
+			if (refuse_unrecorded(r, pl, n, k))
 				continue;
 			pl->d[k].act = ACT_ADOPT;
 		}
@@ -306,6 +306,8 @@ do_join(struct run *r, struct plan *pl, int k)
 		fail_step(r, pl, n->full, "link");
 		return;
 	} else {
+		state_end_set(&r->s, state_find_end(&r->s, pl->link->name, r->domain), k,
+		    &peer->st, &peer->birth);
 		r->joined++;
 	}
 	/* What the peer wrote while this end was down waits in d[0]. */
@@ -358,10 +360,10 @@ execute(struct run *r, struct plan *pl)
 }
 
 /*
- * The end, and what each of its names will hold: a name about to be made
- * is pending (its FIFO is known only once made), a name about to join the
- * peer's FIFO records that FIFO already, and a name about to be replaced
- * loses its record first (see forget_before_unlink).
+ * The end, and what each of its names holds or will hold: a name about to
+ * be made or to join the peer's FIFO is pending (recorded once it holds
+ * it), and a name about to be replaced loses its record first (see
+ * forget_before_unlink).
  */
 static void
 record_intent(struct run *r, struct plan *pl)
@@ -371,22 +373,19 @@ record_intent(struct run *r, struct plan *pl)
 
 	e = state_set_end(&r->s, pl->link->name, r->domain, pl->path, &pl->d[0].mine.dir->st);
 	for (k = 0; k < 2; k++) {
-		struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
+		struct name *n = &pl->d[k].mine;
 
 		switch (pl->d[k].act) {
 		case ACT_KEEP:
-			break;
-		case ACT_CREATE:
-			state_add_pending(&r->s, r->domain, n->full);
-			break;
 		case ACT_ADOPT:
 			state_end_set(&r->s, e, k, &n->st, &n->birth);
 			break;
+		case ACT_CREATE:
+		case ACT_LINK:
+			state_add_pending(&r->s, r->domain, n->full);
+			break;
 		case ACT_REPLACE:
 			forget_before_unlink(r, e, k, n);
-			/* FALLTHROUGH */
-		case ACT_LINK:
-			state_end_set(&r->s, e, k, &peer->st, &peer->birth);
 			break;
 		}
 	}

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "wire_run.h"
 
-/* Removes name k of end e if it holds the FIFO recorded for it, or one adoptable. */
+/* Removes name k of end e if it holds the FIFO recorded for it, or an adoptable one. */
 static void
 release_name(struct run *r, struct state_end *e, int k)
 {
@@ -26,7 +26,7 @@ release_name(struct run *r, struct state_end *e, int k)
 		free(n.full);
 		return;
 	}
-	if (!name_is(&n, e, k) && !adoptable(r, &n)) {
+	if (!name_is(&n, e, k) && !adoptable(r, &n, e->link, k)) {
 		log_warning("guest %s: link %s: %s: %s; left alone", r->domain,
 		    e->link, n.full, state_owner(&r->s, &n.st, &n.birth, &other) ?
 		    "is another name of a FIFO of another end" : what_is(&n.st));

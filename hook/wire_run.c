@@ -99,30 +99,39 @@ what_is(const struct stat *st)
 }
 
 int
-adoptable(struct run *r, const struct name *n)
+adoptable(struct run *r, const struct name *n, const char *link, int k)
 {
 	const struct stat *st = &n->st;
-	int k;
+	const struct state_end *owner;
+	int owner_k;
 
-	return S_ISFIFO(st->st_mode) && st->st_nlink == 1 &&
-	    (st->st_uid == 0 || st->st_uid == r->p->settings.owner) &&
-	    state_is_pending(&r->s, r->domain, n->full) &&
-	    state_owner(&r->s, st, &n->birth, &k) == NULL;
+	if (!S_ISFIFO(st->st_mode) || !state_is_pending(&r->s, r->domain, n->full))
+		return 0;
+	owner = state_owner(&r->s, st, &n->birth, &owner_k);
+	/* Made by a run of ours that died before recording it. */
+	if (owner == NULL)
+		return st->st_nlink == 1 &&
+		    (st->st_uid == 0 || st->st_uid == r->p->settings.owner);
+	/* The peer's FIFO that a run of ours was joining when it died. */
+	return strcmp(owner->link, link) == 0 && strcmp(owner->domain, r->domain) != 0 &&
+	    owner_k == 1 - k;
 }
 
 /*
- * The record of a name is dropped, and the name made pending if it is the
- * FIFO's last, in the state saved before the unlink. Dropped after it, a run
- * killed in between would leave the record of a freed inode, and the next
- * FIFO to get that inode number, anyone's, would pass for ours. Until the
- * unlink, the pending name is adoptable by the next run.
+ * The record of a name is dropped, and the name made pending, in the state
+ * saved before the unlink. If it is the FIFO's last name, every record of
+ * the FIFO goes: dropped after the unlink, a run killed in between would
+ * leave the record of a freed inode, and the next FIFO to get that inode
+ * number, anyone's, would pass for ours. Until the unlink, the pending name
+ * is adoptable by the next run.
  */
 void
 forget_before_unlink(struct run *r, struct state_end *e, int k, const struct name *n)
 {
-	if (n->st.st_nlink == 1)
-		state_add_pending(&r->s, r->domain, n->full);
+	state_add_pending(&r->s, r->domain, n->full);
 	state_end_set(&r->s, e, k, NULL, NULL);
+	if (n->st.st_nlink == 1)
+		state_forget(&r->s, &n->st, &n->birth);
 }
 
 void

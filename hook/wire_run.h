@@ -82,8 +82,13 @@ void	name_look(struct run *r, struct name *n);
 int	name_is(const struct name *n, const struct state_end *e, int k);
 /* Why a non-FIFO or a foreign FIFO at a name is in the way. */
 const char *what_is(const struct stat *st);
-/* A FIFO a run of ours made and died before recording (see state.h). */
-int	adoptable(struct run *r, const struct name *n);
+/*
+ * What a run of ours left at n, name k of guest r->domain's end of link, when
+ * it died before recording it: a name pending for the guest that holds a
+ * FIFO no one else has (root's or the owner's, one name), or the peer's FIFO
+ * that this name was joining.
+ */
+int	adoptable(struct run *r, const struct name *n, const char *link, int k);
 /* Before the unlink of n, name k of end e: drops its record (see wire_run.c). */
 void	forget_before_unlink(struct run *r, struct state_end *e, int k,
 	    const struct name *n);

@@ -43,11 +43,40 @@ check "  gb's release leaves them too" same a
 rel ga
 check "ga's FIFOs go at its release" eval 'absent "$S/a.in" && absent "$S/a.out"'
 check "ga starts again" prep ga "$S/a"
+mkdir "$T/bind"
+mount --bind "$S" "$T/bind"
+trap 'umount "$T/bind" 2>/dev/null; teardown' EXIT
+snap a "$S/a.in" "$S/a.out"
+check "another link's end at the same place through a bind mount: refused" \
+	refused "$T/bind/a: already in use by guest ga (link l1)" gc prepare begin < <(xml gc "$T/bind/a"; cat "$T/gc.xml")
+check "  guest ga's FIFOs are untouched" same a
+rel gc
 rel ga
+pairs <<INI
+[l1]
+ga = p1
+gb = p1
+[l3]
+ga = p2
+gb = p2
+INI
+domain ga "pipe:p1:$S/x" "pipe:p2:$T/bind/x" >"$T/ga2.xml"
+check "two ports of one guest at one place through a bind mount: refused" \
+	refused "$T/bind/x: also the path of port p1 (link l1)" ga prepare begin <"$T/ga2.xml"
+check "  nothing was made" eval 'absent "$S/x.in" && absent "$S/x.out"'
+umount "$T/bind"
+pairs <<INI
+[l1]
+ga = p1
+gb = p1
+[l2]
+gc = p1
+gd = p1
+INI
 
 # 2. A hard link to a FIFO of the hook's is not its own name.
 saved_hardlinks=$(cat /proc/sys/fs/protected_hardlinks)
-trap 'echo "$saved_hardlinks" >/proc/sys/fs/protected_hardlinks; teardown' EXIT
+trap 'echo "$saved_hardlinks" >/proc/sys/fs/protected_hardlinks; umount "$T/bind" 2>/dev/null; teardown' EXIT
 echo 0 >/proc/sys/fs/protected_hardlinks
 prep ga "$S/a"
 as_nobody ln "$S/a.in" "$S/c.in"

@@ -106,11 +106,14 @@ clean() {
 # record that outlives its FIFO would, once the inode number is reused (ext4
 # hands a freed inode out again at once), make someone else's FIFO "ours".
 records_live() {
-	local dev ino
-	while read -r kind dev ino _; do
-		[ "$kind" = fifo ] || continue
-		[ -n "$(find "$P" -inum "$ino" -type p)" ] ||
-			{ echo "# the state records FIFO $dev:$ino, which no longer exists"; return 1; }
+	local kind ino_in ino_out ino
+	# end LINK GUEST PATH DIR_DEV DIR_INO, then DEV INO SEC NSEC for .in and .out
+	while read -r kind _ _ _ _ _ _ ino_in _ _ _ ino_out _; do
+		[ "$kind" = end ] || continue
+		for ino in $ino_in $ino_out; do
+			[ "$ino" = 0 ] || [ -n "$(find "$P" -inum "$ino" -type p)" ] ||
+				{ echo "# the state records FIFO $ino, which no longer exists"; return 1; }
+		done
 	done <"$STATE/state"
 }
 

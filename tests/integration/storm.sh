@@ -137,7 +137,11 @@ verify() {
 	[ "${#seen[@]}" -eq "$nfifos" ] || why="$why ${#seen[@]} FIFOs exist, $nfifos expected;"
 	# The state records exactly that.
 	local sf se sp
-	sf=$(grep -c '^fifo ' "$STATE/state")
+	# end LINK GUEST PATH DIR_DEV DIR_INO, then DEV INO SEC NSEC for .in and .out
+	sf=$(awk '$1 == "end" {
+		if ($8 && !(($7 ":" $8) in f)) { f[$7 ":" $8] = 1; n++ }
+		if ($12 && !(($11 ":" $12) in f)) { f[$11 ":" $12] = 1; n++ }
+	} END { print n + 0 }' "$STATE/state")
 	se=$(grep -c '^end ' "$STATE/state")
 	sp=$(grep -c '^pending ' "$STATE/state")
 	[ "$sf" -eq "$nfifos" ] || why="$why state records $sf FIFOs, $nfifos exist;"
