@@ -154,12 +154,17 @@ deps:
 DEB_DIR  := $(BUILD)/deb
 DEB_JOBS ?= 2
 DEB_ARCH  = $(shell dpkg --print-architecture)
+# The tree without version control, builds and packages (tests/package uses the same list).
+DEB_EXCLUDE = --exclude-vcs --exclude=./build --exclude=./$(BUILD) --exclude='./*.deb' \
+              --exclude=./debian/vserlink --exclude=./debian/.debhelper --exclude=./debian/files \
+              --exclude='./debian/*.substvars' --exclude='./debian/*.debhelper*' \
+              --exclude=./debian/debhelper-build-stamp
 deb:
 	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = '$(VERSION)' ] || \
 	    { echo "make deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_DIR)/vserlink-$(VERSION)
-	tar -c --exclude-vcs --exclude-vcs-ignores . | tar -x -C $(DEB_DIR)/vserlink-$(VERSION)
+	tar -c $(DEB_EXCLUDE) . | tar -x -C $(DEB_DIR)/vserlink-$(VERSION)
 	cd $(DEB_DIR)/vserlink-$(VERSION) && dpkg-buildpackage -us -uc -j$(DEB_JOBS)
 	cp $(DEB_DIR)/vserlink_$(VERSION)_$(DEB_ARCH).deb .
 	@echo "built vserlink_$(VERSION)_$(DEB_ARCH).deb"

@@ -148,7 +148,8 @@ check "its one conffile is /etc/vserlink/pairs.ini" \
 	test "$(dpkg-deb --ctrl-tarfile "$deb1" | tar -xO ./conffiles)" = "$conf"
 
 mkdir -p "$work/up"
-tar -C "$top" -c --exclude-vcs --exclude-vcs-ignores . | tar -x -C "$work/up"
+# The tree as make deb copies it (its DEB_EXCLUDE), without the builds in it.
+tar -C "$top" -c --exclude-vcs --exclude=./build --exclude='./*.deb' . | tar -x -C "$work/up"
 sed -i "s/^VERSION *:= .*/VERSION    := $version2/" "$work/up/Makefile"
 {
 	printf 'vserlink (%s) unstable; urgency=medium\n\n  * The upgrade of the package test.\n\n' "$version2"
