@@ -3,6 +3,7 @@
 # make                 build build/vserlink
 # make check           unit, golden, integration (and e2e when it can run) tests
 # make install         PREFIX, SYSCONFDIR, DESTDIR are honoured on every path
+# make deb             the Debian package vserlink_VERSION_ARCH.deb (debian/)
 # make SANITIZE=1 ...  ASan + UBSan build (dynamic link)
 # make fuzz FUZZ_SECONDS=N  libFuzzer (clang) on both parsers, N seconds each
 # make valgrind       the integration tests with every hook under valgrind
@@ -147,6 +148,27 @@ uninstall:
 deps:
 	bash install/deps.sh
 
+# The Debian package, built by dpkg-buildpackage in a copy of this tree under
+# build/deb (where its other products stay), and copied here. The version is
+# debian/changelog's, which must be the Makefile's.
+DEB_DIR  := $(BUILD)/deb
+DEB_JOBS ?= 2
+DEB_ARCH  = $(shell dpkg --print-architecture)
+# The tree without version control, builds and packages (tests/package uses the same list).
+DEB_EXCLUDE = --exclude-vcs --exclude=./build --exclude=./$(BUILD) --exclude='./*.deb' \
+              --exclude=./debian/vserlink --exclude=./debian/.debhelper --exclude=./debian/files \
+              --exclude='./debian/*.substvars' --exclude='./debian/*.debhelper*' \
+              --exclude=./debian/debhelper-build-stamp
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = '$(VERSION)' ] || \
+	    { echo "make deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/vserlink-$(VERSION)
+	tar -c $(DEB_EXCLUDE) . | tar -x -C $(DEB_DIR)/vserlink-$(VERSION)
+	cd $(DEB_DIR)/vserlink-$(VERSION) && dpkg-buildpackage -us -uc -j$(DEB_JOBS)
+	cp $(DEB_DIR)/vserlink_$(VERSION)_$(DEB_ARCH).deb .
+	@echo "built vserlink_$(VERSION)_$(DEB_ARCH).deb"
+
 # Two throwaway guests linked by four ports on the local libvirt.
 demo: $(BIN)
 	bash install/demo.sh $(BIN)
@@ -166,5 +188,6 @@ clean:
 # closing "N passed, N failed" line.
 .SECONDARY:
 
-.PHONY: all check clean install uninstall deps demo e2e bench fuzz valgrind
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.PHONY: all check clean install uninstall deps demo e2e bench fuzz valgrind deb
+# (Not the package's build tree, where qemu.d is a directory.)
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -10,9 +10,10 @@
 set -eu
 
 # The compiler and libraries the hook links (statically: lzma and zlib too; ICU's headers), the
-# manual-page linter, clang for the fuzzers, valgrind, and xmllint for the benchmark's shell hook.
+# manual-page linter, clang for the fuzzers, valgrind, xmllint for the benchmark's shell hook, and
+# Debian's tools that make deb uses and its test checks the package with.
 build_pkgs="gcc make pkg-config libxml2-dev libinih-dev libicu-dev liblzma-dev zlib1g-dev mandoc clang
-libclang-rt-14-dev valgrind libxml2-utils"
+libclang-rt-14-dev valgrind libxml2-utils dpkg-dev debhelper lintian"
 # Debian 12 splits libvirt: libvirt-daemon is the daemon, libvirt-daemon-driver-qemu its QEMU driver.
 # libvirt-daemon-system is left out on purpose: it pulls in systemd, which these machines don't run.
 run_pkgs="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
@@ -47,7 +48,8 @@ install_pkgs() {
 	say "installing $missing"
 	apt_update_once
 	# shellcheck disable=SC2086 # word splitting of the package list is wanted
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y -q --no-install-recommends \
+		$missing >/dev/null
 }
 
 # The QEMU driver refuses to load without its user, even when qemu.conf says user = "root".

@@ -44,23 +44,43 @@ for t in "$top"/tests/integration/*.sh; do
 	[ -f "$t" ] && run_one "integration/$(basename "$t" .sh)" bash "$t"
 done
 # The end-to-end test starts its own libvirt daemon as root and installs the
-# hook for its run. It runs whenever it can: as root, with no libvirt daemon
-# of the machine's running (it will not take over a host's libvirt). CI
-# (CI=true) and VSERLINK_E2E=1 always run it, so there a daemon in the way is
-# a failure; VSERLINK_E2E=0 leaves it out.
+# hook for its run; the package test does the same with the Debian package,
+# which it builds (make deb), installs, upgrades and purges. Each runs
+# whenever it can: as root, with no libvirt daemon of the machine's running
+# (it will not take over a host's libvirt), and the package test only where
+# no vserlink package is installed. CI (CI=true) and VSERLINK_E2E=1 always
+# run them, so there anything in the way is a failure; VSERLINK_E2E=0 leaves
+# both out, VSERLINK_PACKAGE=0|1 decides for the package test alone.
+# can_drive_libvirt NAME: prints why NAME cannot run here, and fails.
+can_drive_libvirt() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "$1: not run: it needs root"
+		return 1
+	elif pgrep -x 'libvirtd|virtqemud' >/dev/null 2>&1; then
+		echo "$1: not run: a libvirt daemon of this machine is running (stop it, or run it alone)"
+		return 1
+	fi
+}
 e2e=${VSERLINK_E2E:-auto}
 [ "${CI:-}" = true ] && [ "$e2e" = auto ] && e2e=1
 if [ "$e2e" = auto ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "e2e: not run: it needs root (make e2e as root runs it alone)"
-		e2e=0
-	elif pgrep -x 'libvirtd|virtqemud' >/dev/null 2>&1; then
-		echo "e2e: not run: a libvirt daemon of this machine is running (stop it, or run make e2e)"
-		e2e=0
-	fi
+	can_drive_libvirt e2e || e2e=0
 fi
 if [ "$e2e" != 0 ]; then
 	run_one e2e bash "$top/tests/e2e/run.sh" "$VSERLINK_BIN"
+fi
+package=${VSERLINK_PACKAGE:-${VSERLINK_E2E:-auto}}
+[ "${CI:-}" = true ] && [ "$package" = auto ] && package=1
+if [ "$package" = auto ]; then
+	if ! can_drive_libvirt package; then
+		package=0
+	elif dpkg-query -W -f='${db:Status-Abbrev}' vserlink 2>/dev/null | grep -q '^.[^n]'; then
+		echo "package: not run: dpkg knows a vserlink package on this machine"
+		package=0
+	fi
+fi
+if [ "$package" != 0 ]; then
+	run_one package bash "$top/tests/package/run.sh"
 fi
 
 echo "$passed passed, $failed failed"

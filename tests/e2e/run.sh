@@ -20,21 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tap.sh"
 . "$here/pair.sh"
 . "$here/checks.sh"
+. "$here/links.sh"
 # Runs last at exit, after every undo: a run that dies still ends with a failure and the totals.
 at_exit tap_died
 [ "$(id -u)" = 0 ] || die "must run as root (libvirt's system daemon, /etc/libvirt/hooks)"
 e2e_lock
-
-ga=vserlink-e2e-a gb=vserlink-e2e-b
-# Five links: four virtio channels wired crosswise, so that a hook confusing ports or directions
-# cannot pass by luck, and the serial ports. LINK PORT_ON_A PORT_ON_B.
-links=(
-	"cross13 org.linux-kvm.port.1 org.linux-kvm.port.3"
-	"cross24 org.linux-kvm.port.2 org.linux-kvm.port.4"
-	"cross31 org.linux-kvm.port.3 org.linux-kvm.port.1"
-	"cross42 org.linux-kvm.port.4 org.linux-kvm.port.2"
-	"serial serial1 serial1"
-)
 
 t_start=$SECONDS
 "$here/../../install/deps.sh" --run --kernel
@@ -49,19 +39,6 @@ finish_work_dir() {
 state=$work/state
 guests_initramfs "$work/initrd.gz"
 
-# pairs.ini: the guest names as keys; B's end first in one link, so order in a section means nothing.
-pairs_ini() {
-	local link pa pb
-	printf '[vserlink]\nstate_dir = %s\n' "$state"
-	for link in "${links[@]}"; do
-		read -r link pa pb <<<"$link"
-		if [ "$link" = cross24 ]; then
-			printf '\n[%s]\n%s = %s\n%s = %s\n' "$link" "$gb" "$pb" "$ga" "$pa"
-		else
-			printf '\n[%s]\n%s = %s\n%s = %s\n' "$link" "$ga" "$pa" "$gb" "$pb"
-		fi
-	done
-}
 # (Not through a pipe: hostconf_write must run in this shell to register its undo.)
 hostconf_write /etc/vserlink/pairs.ini < <(pairs_ini)
 hostconf_install_hook "$binary"
@@ -135,13 +112,7 @@ scenario_beside_foreign_hook() {
 	mkdir -p "$inst"
 	hostconf_save /etc/libvirt/hooks/qemu.d/vserlink
 	hostconf_save /etc/vserlink/pairs.ini.example
-	cat >"$foreign" <<-EOF
-		#!/bin/sh
-		# Another program's hook: it notes each event.
-		echo "\$1 \$2 \$3" >>$inst/foreign.log
-		cat >/dev/null
-	EOF
-	chmod 0755 "$foreign"
+	foreign_hook "$foreign" "$inst/foreign.log"
 	cp "$foreign" "$inst/foreign.copy"
 	vars=(DESTDIR= SYSCONFDIR=/etc HOOKDIR=/etc/libvirt/hooks SBINDIR="$inst/sbin" MANDIR="$inst/man"
 		TMPFILESDIR="$inst/tmpfiles" PIPEDIR="$inst/pipes")
