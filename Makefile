@@ -55,11 +55,11 @@ else
   LINK_SRC   := hook/static_link.c
 endif
 
-PARSER_SRC := parser/alloc.c parser/read_all.c parser/domain_xml.c parser/pairs_ini.c parser/ini_lines.c
+PARSER_SRC := parser/alloc.c parser/read_all.c parser/domain_xml.c parser/caps_xml.c parser/pairs_ini.c parser/ini_lines.c
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state.c hook/wire.c hook/wire_run.c hook/wire_release.c hook/hook.c hook/config.c \
               $(LINK_SRC)
 # The subcommands an administrator runs (check, plan, status, xml).
-CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_plan.c \
+CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_access.c hook/cmd_plan.c \
               hook/cmd_status.c hook/cmd_xml.c
 MAIN_SRC   := hook/main.c $(CMD_SRC)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))

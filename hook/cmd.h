@@ -1,6 +1,8 @@
 /*
  * cmd.h: the subcommands an administrator runs by hand, one file each:
- *   check    cmd_check.c (and cmd_virsh.c, which fetches defined guests' XML)
+ *   check    cmd_check.c (and cmd_virsh.c, which asks libvirt for the defined
+ *            guests' XML and its security models; cmd_access.c, which says
+ *            what those models and the pipe directories' writers do to FIFOs)
  *   plan     cmd_plan.c
  *   status   cmd_status.c
  *   xml      cmd_xml.c
@@ -27,21 +29,25 @@ int	cmd_xml(int argc, char **argv);
 /* Where "vserlink xml" puts pipe paths unless told otherwise (-d). */
 #ifndef PIPE_DIR
 #define PIPE_DIR	"/run/vserlink-pipes"
-/* A defined guest's XML, as "virsh dumpxml --inactive" gave it. */
-struct virsh_xml {
-	char	*name;
-	char	*xml;
-	size_t	 len;
-};
+#endif
 
 /*
- * For check run by hand: the XML of every guest pairs.ini links that
- * libvirt defines. Returns -1 when there is no virsh on $PATH; 0 otherwise,
- * after a warning for each guest it could not fetch. Never for the hook.
+ * The SELinux label every guest may use: what libvirt gives <shareable/>
+ * disks (the first line of the policy's virtual_image_context), with no MCS
+ * categories of any one guest. SHARED_SECLABEL is the element that gives it
+ * to a pipe chardev's FIFOs, inside its <source>.
  */
-int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
+#define SHARED_SELINUX_LABEL	"system_u:object_r:svirt_image_t:s0"
+#define SHARED_SECLABEL		"<seclabel model='selinux' relabel='yes'><label>" \
+				SHARED_SELINUX_LABEL "</label></seclabel>"
 
-#endif
+/*
+ * Under AppArmor, virt-aa-helper (libvirt's src/security/virt-aa-helper.c)
+ * puts PATH.in and PATH.out of a pipe <serial>, <parallel> or <channel> in
+ * the guest's profile, but only PATH itself for a <console>. Arguments: the
+ * path three times.
+ */
+#define APPARMOR_CONSOLE_FMT	"AppArmor: virt-aa-helper lets QEMU open %s.in and %s.out for a pipe <serial>, <parallel> or <channel> but only %s for a <console>, so QEMU cannot open this console's FIFOs; link a <serial> or <channel> port instead"
 
 /* The options every subcommand takes: -c FILE, -h/--help, --version. */
 #define CMD_SHORTOPTS	"+:c:h"
@@ -49,6 +55,20 @@ int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 	{ "config", required_argument, NULL, 'c' },			\
 	{ "help", no_argument, NULL, 'h' },				\
 	{ "version", no_argument, NULL, 'V' }
+
+/* --selinux and --no-selinux, for xml and check. */
+#define CMD_SELINUX_LONGOPTS						\
+	{ "selinux", no_argument, NULL, 'S' },				\
+	{ "no-selinux", no_argument, NULL, 'N' }
+
+/*
+ * The host's security models (CAPS_* of caps.h) to write or check XML for:
+ * with opt 'S' (--selinux) SELinux, with 'N' (--no-selinux) none, else
+ * what "virsh capabilities" reports. Returns 0, or -1 when they are not
+ * known: errno ENOENT when there is no virsh on $PATH, else after a warning
+ * that says what failed.
+ */
+int	cmd_secmodels(int opt, unsigned *models);
 
 /*
  * Handles what getopt_long returned for a common option or an error:
@@ -91,5 +111,39 @@ struct virsh_xml {
  * after a warning for each guest it could not fetch. Never for the hook.
  */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
+
+/*
+ * The CAPS_* bits of "virsh capabilities" for check and xml run by hand;
+ * never for the hook. Returns -1 with errno ENOENT when there is no virsh
+ * on $PATH, and -1 after a warning when it fails or says nothing readable.
+ */
+int	virsh_secmodels(unsigned *models);
+
+/* How check and xml begin a message about one end of a link: guest, link, port. */
+#define CMD_END_FMT	"guest %s: link %s (%s): "
+
+/* A linked port of a guest whose dry run passed, for cmd_access.c. */
+struct checked_end {
+	const struct domain	 *d;		/* the guest's XML */
+	const char		 *link;
+	const struct domain_port *port;
+	const char		 *peer;		/* the guest at the other end */
+	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
+};
+
+/*
+ * What libvirt's security drivers will do to e's FIFOs on a host running
+ * models (CAPS_* bits; known says whether models came from --selinux,
+ * --no-selinux or libvirt, else the guests' XML decides). Prints each
+ * problem; returns the number of errors among them.
+ */
+int	access_check_labels(const struct checked_end *e, unsigned models, int known);
+
+/*
+ * Warns when users other than root may write in the directory of e's FIFOs
+ * (the sticky bit and mode bits, or a POSIX ACL), where any of them can
+ * keep e's guest from starting by making a FIFO's name first.
+ */
+void	access_check_dir(const struct checked_end *e);
 
 #endif

@@ -9,7 +9,10 @@
  * second end of a link starts (both ends on one path, ends on two file
  * systems, one path in two links) is checked here across the XML given, for
  * links with no end attached (with an end attached, the dry run sees it).
- * Then warnings about what libvirt's security drivers do to shared FIFOs.
+ * Then what libvirt's security drivers will do to the FIFOs on this host
+ * (its models from virsh capabilities, or --selinux/--no-selinux, or else
+ * as the guests' XML asks), and pipe directories others may write in
+ * (cmd_access.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "caps.h"
 #include "cmd.h"
 #include "read_all.h"
 #include "config.h"
@@ -29,13 +33,16 @@
 #include "wire.h"
 
 static const char usage[] =
-    "usage: vserlink check [-c FILE] [DOMAIN.xml ...]\n"
+    "usage: vserlink check [-c FILE] [--selinux | --no-selinux] [DOMAIN.xml ...]\n"
     "Validates pairs.ini and reports every problem with its line; with domain\n"
     "XML files (or, without them, the XML of the defined guests from virsh, if\n"
     "installed), also reports everything the hook would refuse when the guests\n"
-    "start, and warns about SELinux and DAC labelling of shared FIFOs.\n"
+    "start, what SELinux, AppArmor and DAC would do to the shared FIFOs, and\n"
+    "pipe directories that others can write in.\n"
     "Exits 0 only when no error was found.\n"
-    "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n";
+    "  -c FILE       read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n"
+    "  --selinux     check for a host whose libvirt runs SELinux\n"
+    "  --no-selinux  check for one whose libvirt does not (default: ask virsh)\n";
 
 struct guest {
 	char		*source;	/* for messages: a file, or virsh */
@@ -64,7 +71,7 @@ struct check {
 	int			 errors;
 };
 
-#define END_FMT		"guest %s: link %s (%s): "
+#define END_FMT		CMD_END_FMT
 #define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
 
 /* --- the guests' XML --- */
@@ -342,24 +349,31 @@ note_unchecked(struct check *c)
 	}
 }
 
-/* --- what libvirt's security drivers do to FIFOs two guests share --- */
+/* --- who else touches the FIFOs: security drivers, other users --- */
+
+static const struct domain_port *
+peer_port(const struct check *c, const struct end *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->nends; i++)
+		if (c->ends[i].l == e->l && c->ends[i].g != e->g)
+			return c->ends[i].port;
+	return NULL;
+}
 
 static void
-warn_labels(struct check *c)
+check_access(struct check *c, unsigned models, int known)
 {
 	size_t i;
 
 	for (i = 0; i < c->nends; i++) {
 		const struct end *e = &c->ends[i];
-		const struct domain *d = &e->g->xml;
+		struct checked_end ce = { &e->g->xml, e->l->name, e->port, e->peer,
+		    peer_port(c, e) };
 
-		if (d->selinux_label != NULL && strcmp(d->selinux_label, "dynamic") == 0 &&
-		    !e->port->selinux_relabel_off)
-			log_warning(END_FMT "SELinux gives guest %s a label of its own and libvirt relabels %s.in and %s.out with it at each start, which locks guest %s out; add <seclabel model='selinux' relabel='no'/> inside the port's <source>, or a <label> there that both guests share",
-			    END_ARGS(e), d->name, e->port->path, e->port->path, e->peer);
-		if (d->dac_user_set)
-			log_warning(END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
-			    END_ARGS(e), d->name, e->port->path, e->port->path, d->name, e->peer);
+		c->errors += access_check_labels(&ce, models, known);
+		access_check_dir(&ce);
 	}
 }
 
@@ -368,19 +382,27 @@ warn_labels(struct check *c)
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		CMD_LONGOPTS,
+		CMD_SELINUX_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *config = NULL;
 	char msg[PATH_MAX + 256];
 	struct check c;
 	struct pairs p;
 	FILE *devnull;
 	size_t i, n;
-	int ch, rc;
+	unsigned models;
+	int ch, rc, selinux = 0, known;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(ch, argv, usage, &config)) >= 0)
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1) {
+		if (ch == 'S' || ch == 'N')
+			selinux = ch;
+		else if ((rc = cmd_option(ch, argv, usage, &config)) >= 0)
 			return rc;
+	}
 	config = config_path(config);
 
 	if ((rc = config_load(config, &p)) != 0) {
@@ -399,6 +421,8 @@ cmd_check(int argc, char **argv)
 	if (state_open(&c.s, p.settings.state_dir, 0, msg, sizeof(msg)) == 0)
 		(void)state_load(&c.s, msg, sizeof(msg));
 
+	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
+	known = cmd_secmodels(selinux, &models) == 0;
 	if (optind < argc)
 		read_files(&c, argc - optind, argv + optind);
 	else
@@ -413,7 +437,7 @@ cmd_check(int argc, char **argv)
 	}
 	check_shared_paths(&c);
 	check_file_systems(&c);
-	warn_labels(&c);
+	check_access(&c, models, known);
 	report_guests(&c);
 	note_unchecked(&c);
 

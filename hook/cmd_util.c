@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "caps.h"
 #include "cmd.h"
 #include "log.h"
-
-/* As large as the hook accepts on stdin. */
 
 int
 cmd_option(int c, char **argv, const char *usage, const char **config)
@@ -80,6 +79,7 @@ cmd_report_config(const struct pairs *p, const char *domain)
 	}
 	return n;
 }
+
 int
 cmd_parse_xml(const char *what, const char *buf, size_t len, struct domain *d)
 {
@@ -90,4 +90,14 @@ cmd_parse_xml(const char *what, const char *buf, size_t len, struct domain *d)
 		return -1;
 	}
 	return 0;
+}
+
+int
+cmd_secmodels(int opt, unsigned *models)
+{
+	if (opt == 'S' || opt == 'N') {
+		*models = opt == 'S' ? CAPS_SELINUX : 0;
+		return 0;
+	}
+	return virsh_secmodels(models);
 }

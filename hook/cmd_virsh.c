@@ -1,8 +1,9 @@
 /*
- * cmd_virsh.c: the defined guests' XML, for "vserlink check" run by hand.
+ * cmd_virsh.c: what libvirt says, for "vserlink check" and "vserlink xml"
+ * run by hand: the defined guests' XML (check without XML files on its
+ * command line) and the host's security models (both).
  *
- * Only check calls this, and only without XML files on its command line:
- * the hook must never ask libvirt anything (libvirt waits for the hook, so a
+ * The hook must never ask libvirt anything (libvirt waits for the hook, so a
  * call back into it can deadlock the daemon). virsh is optional; without it
  * check validates pairs.ini alone. virsh's own messages pass through to
  * stderr.
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "caps.h"
 #include "cmd.h"
 #include "read_all.h"
 #include "log.h"
@@ -171,4 +173,29 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 	free(list);
 	free(virsh);
 	return 0;
+}
+
+int
+virsh_secmodels(unsigned *models)
+{
+	char *virsh, *out, err[256];
+	size_t len;
+	int rc = -1;
+
+	*models = 0;
+	if ((virsh = find_virsh()) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	if ((out = run_virsh(virsh, &len, "capabilities", NULL, NULL, NULL)) == NULL)
+		log_warning("virsh capabilities failed: libvirt's security model is not known");
+	else if (caps_parse(out, len, models, err, sizeof(err)) < 0)
+		log_warning("virsh capabilities: %s", err);
+	else
+		rc = 0;
+	free(out);
+	free(virsh);
+	if (rc < 0)
+		errno = EIO;
+	return rc;
 }

@@ -11,7 +11,14 @@
  * that recreates it at boot, root-owned and 0755 (QEMU, which opens the
  * FIFOs as its own user, must be able to search it; the hook refuses
  * directories that others can write).
+ *
+ * On a host whose libvirt runs SELinux (virsh capabilities, or --selinux)
+ * each <source> also gets SHARED_SECLABEL: without it libvirt labels a
+ * link's FIFOs with each guest's own label in turn, and the second start of
+ * the link fails. Nowhere else: libvirt refuses a seclabel for a model it
+ * does not run.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,18 +26,22 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "caps.h"
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
 #include "log.h"
 
 static const char usage[] =
-    "usage: vserlink xml [-c FILE] [-d DIR] DOMAIN\n"
+    "usage: vserlink xml [-c FILE] [-d DIR] [--selinux | --no-selinux] DOMAIN\n"
     "Prints the <channel>, <serial>, <parallel> or <console> elements to add\n"
     "with \"virsh edit DOMAIN\" inside <devices>, one per port that pairs.ini\n"
-    "links, as type='pipe' chardevs with the path DIR/LINK.DOMAIN.\n"
-    "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n"
-    "  -d DIR     put the pipes in DIR (default " PIPE_DIR ")\n";
+    "links, as type='pipe' chardevs with the path DIR/LINK.DOMAIN; where\n"
+    "libvirt runs SELinux (virsh capabilities), each with a shared label.\n"
+    "  -c FILE       read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n"
+    "  -d DIR        put the pipes in DIR (default " PIPE_DIR ")\n"
+    "  --selinux     write the XML for a host whose libvirt runs SELinux\n"
+    "  --no-selinux  write it for a host whose libvirt does not\n";
 
 /* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
 static char *
@@ -87,8 +98,20 @@ numbered(const char *port, const char *prefix, unsigned long *n)
 	return *end == '\0' && *n <= 65535;
 }
 
+/* <source path='PATH'/>, with the shared SELinux label inside when asked. */
 static void
-put_device(const char *port, const char *path)
+put_source(const char *path, int selinux)
+{
+	fputs("  <source path='", stdout);
+	put_escaped(path);
+	if (selinux)
+		fputs("'>\n    " SHARED_SECLABEL "\n  </source>\n", stdout);
+	else
+		fputs("'/>\n", stdout);
+}
+
+static void
+put_device(const char *port, const char *path, int selinux)
 {
 	static const char *const kinds[] = { "serial", "parallel", "console" };
 	unsigned long n;
@@ -97,17 +120,17 @@ put_device(const char *port, const char *path)
 	for (i = 0; i < 3; i++) {
 		if (!numbered(port, kinds[i], &n))
 			continue;
-		printf("<%s type='pipe'>\n  <source path='", kinds[i]);
-		put_escaped(path);
+		printf("<%s type='pipe'>\n", kinds[i]);
+		put_source(path, selinux);
 		if (i == 2)
-			printf("'/>\n  <target type='virtio' port='%lu'/>\n</%s>\n", n, kinds[i]);
+			printf("  <target type='virtio' port='%lu'/>\n</%s>\n", n, kinds[i]);
 		else
-			printf("'/>\n  <target port='%lu'/>\n</%s>\n", n, kinds[i]);
+			printf("  <target port='%lu'/>\n</%s>\n", n, kinds[i]);
 		return;
 	}
-	fputs("<channel type='pipe'>\n  <source path='", stdout);
-	put_escaped(path);
-	fputs("'/>\n  <target type='virtio' name='", stdout);
+	fputs("<channel type='pipe'>\n", stdout);
+	put_source(path, selinux);
+	fputs("  <target type='virtio' name='", stdout);
 	put_escaped(port);
 	fputs("'/>\n</channel>\n", stdout);
 }
@@ -147,7 +170,7 @@ check_clash(const struct pairs *p, const struct link *mine, const struct link_en
 }
 
 static int
-print_links(const struct pairs *p, const char *domain, const char *dir)
+print_links(const struct pairs *p, const char *domain, const char *dir, unsigned models)
 {
 	size_t i, j;
 	int errors = 0, n = 0;
@@ -182,11 +205,26 @@ print_links(const struct pairs *p, const char *domain, const char *dir)
 			    comment_safe(peer->port))
 				printf("<!-- vserlink link %s: to guest %s, port %s -->\n", l->name,
 				    peer->domain, peer->port);
-			put_device(me->port, path);
+			put_device(me->port, path, (models & CAPS_SELINUX) != 0);
+			if ((models & CAPS_APPARMOR) && strncmp(me->port, "console", 7) == 0)
+				log_warning(CMD_END_FMT APPARMOR_CONSOLE_FMT,
+				    domain, l->name, me->port, path, path, path);
 		}
 		free(path);
 	}
 	return errors;
+}
+
+/* What the host runs; unknown is written as neither SELinux nor AppArmor, and said. */
+static void
+host_models(int opt, unsigned *models)
+{
+	if (cmd_secmodels(opt, models) == 0)
+		return;
+	if (errno == ENOENT)
+		log_warning("no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)");
+	else
+		log_warning("wrote the XML for a host whose libvirt does not run SELinux (--selinux writes it for one that does)");
 }
 
 int
@@ -194,18 +232,22 @@ cmd_xml(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CMD_LONGOPTS,
+		CMD_SELINUX_LONGOPTS,
 		{ "dir", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL, *dir = PIPE_DIR, *domain;
 	char msg[PATH_MAX + 128];
 	struct pairs p;
-	int c, rc, fd;
+	unsigned models;
+	int c, rc, fd, selinux = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS "d:", longopts, NULL)) != -1) {
 		if (c == 'd')
 			dir = optarg;
+		else if (c == 'S' || c == 'N')
+			selinux = c;
 		else if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
 			return rc;
 	}
@@ -229,7 +271,8 @@ cmd_xml(int argc, char **argv)
 		pairs_free(&p);
 		return 1;
 	}
-	rc = print_links(&p, domain, dir) > 0;
+	host_models(selinux, &models);
+	rc = print_links(&p, domain, dir, models) > 0;
 	pairs_free(&p);
 	if (rc == 0) {
 		/* What is printed is right; where it points must exist too. */

@@ -16,11 +16,13 @@ struct domain_port {
 	char		*path;		/* <source path='...'/>, NULL if absent */
 	unsigned	 line;		/* of the device element in the XML */
 	int		 selinux_relabel_off;	/* <seclabel model='selinux' relabel='no'/> on the source */
+	char		*selinux_label;	/* that seclabel's <label>, NULL if none */
 };
 
 struct domain {
 	char			*name;		/* <name>, NULL if absent */
 	char			*selinux_label;	/* <seclabel type=...> model selinux, NULL if none */
+	int			 selinux_relabel_off;	/* that seclabel keeps libvirt from labelling */
 	int			 dac_user_set;	/* a <seclabel model='dac'> names the QEMU user */
 	struct domain_port	*ports;		/* sorted by name */
 	size_t			 nports;

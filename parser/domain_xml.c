@@ -11,6 +11,7 @@
  * rest of a start. Elements are recognised by their depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
+ *   6 its <label>
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,10 @@ struct device {
 	unsigned	 line;
 	int		 in_source;	/* inside the <source> that gave the path */
 	int		 relabel_off;
+	int		 in_seclabel;	/* <seclabel model='selinux'> of that source */
+	int		 in_label;	/* its first <label> */
+	char		*label;
+	size_t		 labellen;
 };
 
 struct walk {
@@ -121,6 +126,7 @@ clear_device(struct device *dev)
 	free(dev->port);
 	free(dev->target_type);
 	free(dev->target_name);
+	free(dev->label);
 	memset(dev, 0, sizeof(*dev));
 }
 
@@ -137,8 +143,10 @@ add_port(struct walk *w, char *name)
 	p->path = w->dev.path;
 	p->line = w->dev.line;
 	p->selinux_relabel_off = w->dev.relabel_off;
+	p->selinux_label = w->dev.label;
 	w->dev.type = NULL;
 	w->dev.path = NULL;
+	w->dev.label = NULL;
 }
 
 /* libvirt numbers serial, parallel and console ports by <target port='N'/>. */
@@ -182,6 +190,26 @@ end_device(struct walk *w)
 	clear_device(dev);
 }
 
+/*
+ * The domain's <seclabel model='selinux'>: its type, and whether libvirt
+ * labels the guest's files at all (not for type none, nor for a static
+ * label unless relabel='yes').
+ */
+static void
+top_selinux(struct domain *d, int nattrs, attr_list *attrs)
+{
+	char *type = attr_dup(nattrs, attrs, "type");
+	char *relabel = attr_dup(nattrs, attrs, "relabel");
+
+	d->selinux_label = type ? type : xstrdup("dynamic");
+	if (relabel != NULL)
+		d->selinux_relabel_off = strcmp(relabel, "no") == 0;
+	else
+		d->selinux_relabel_off = strcmp(d->selinux_label, "none") == 0 ||
+		    strcmp(d->selinux_label, "static") == 0;
+	free(relabel);
+}
+
 static void
 on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
@@ -203,11 +231,8 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		w->in_name = strcmp(el, "name") == 0 && !w->name_done;
 		if (w->in_seclabel) {
 			w->seclabel_is_dac = attr_is(nattrs, attrs, "model", "dac");
-			if (attr_is(nattrs, attrs, "model", "selinux") && w->d->selinux_label == NULL) {
-				char *type = attr_dup(nattrs, attrs, "type");
-
-				w->d->selinux_label = type ? type : xstrdup("dynamic");
-			}
+			if (attr_is(nattrs, attrs, "model", "selinux") && w->d->selinux_label == NULL)
+				top_selinux(w->d, nattrs, attrs);
 		}
 	} else if (depth == 3) {
 		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
@@ -228,9 +253,13 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			w->dev.target_name = attr_dup(nattrs, attrs, "name");
 		}
 	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
-		if (attr_is(nattrs, attrs, "model", "selinux") &&
-		    attr_is(nattrs, attrs, "relabel", "no"))
+		w->dev.in_seclabel = attr_is(nattrs, attrs, "model", "selinux");
+		if (w->dev.in_seclabel && attr_is(nattrs, attrs, "relabel", "no"))
 			w->dev.relabel_off = 1;
+	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
+	    w->dev.label == NULL) {
+		w->dev.in_label = 1;
+		w->dev.label = xstrdup("");
 	}
 }
 
@@ -252,7 +281,22 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 		end_device(w);
 	} else if (depth == 4) {
 		w->dev.in_source = 0;
+	} else if (depth == 5) {
+		w->dev.in_seclabel = 0;
+	} else if (depth == 6) {
+		w->dev.in_label = 0;
 	}
+}
+
+static void
+append(char **s, size_t *n, const xmlChar *ch, int len)
+{
+	if (len <= 0)
+		return;
+	*s = xreallocarray(*s, *n + (size_t)len + 1, 1);
+	memcpy(*s + *n, ch, (size_t)len);
+	*n += (size_t)len;
+	(*s)[*n] = '\0';
 }
 
 static void
@@ -261,12 +305,10 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	struct walk *w = ctx;
 
 	/* The text of <name>, its nested elements' text included. */
-	if (!w->in_name || len <= 0)
-		return;
-	w->name = xreallocarray(w->name, w->namelen + (size_t)len + 1, 1);
-	memcpy(w->name + w->namelen, ch, (size_t)len);
-	w->namelen += (size_t)len;
-	w->name[w->namelen] = '\0';
+	if (w->in_name)
+		append(&w->name, &w->namelen, ch, len);
+	else if (w->dev.in_label)
+		append(&w->dev.label, &w->dev.labellen, ch, len);
 }
 
 /* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
@@ -412,6 +454,7 @@ domain_free(struct domain *d)
 		free(d->ports[i].name);
 		free(d->ports[i].type);
 		free(d->ports[i].path);
+		free(d->ports[i].selinux_label);
 	}
 	free(d->ports);
 	free(d->name);

@@ -57,6 +57,7 @@ scenario() {
 	passed || { say "the rest of the $user run cannot run without a daemon"; return 0; }
 	# A run killed earlier may have left its guests running; the daemon found them again.
 	stop_guests a b
+	check "$m vserlink xml asks this libvirt, which runs no SELinux, and writes no <seclabel>" xml_for_this_host
 
 	check "$m A then B start, each with four virtio channels and a serial port linked" start_guests a
 	passed && check "$m B starts while A runs" start_guests b

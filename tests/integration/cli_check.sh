@@ -201,21 +201,85 @@ check "a domain XML can come from a pipe, as with <(virsh dumpxml g)" \
 	vcheck <(cat "$T/a.xml") "$T/b.xml"
 
 # --- what libvirt's security drivers will do to shared FIFOs ---
+# Without virsh, the guests' own <seclabel model='selinux'> says that SELinux labels.
 sed "s|</devices>|</devices><seclabel type='dynamic' model='selinux' relabel='yes'/>|" \
 	"$T/a.xml" >"$T/sa.xml"
 sed -e "s|</devices>|</devices><seclabel type='dynamic' model='selinux' relabel='yes'/>|" \
 	-e "s|<source path='\([^']*\)'/>|<source path='\1'><seclabel model='selinux' relabel='no'/></source>|" \
 	"$T/b.xml" >"$T/sb.xml"
-scenario selinux 0 "$T/sa.xml" "$T/sb.xml"
+scenario selinux 1 "$T/sa.xml" "$T/sb.xml"
+sed "s|</devices>|</devices><seclabel type='none' model='selinux'/>|" "$T/a.xml" >"$T/na.xml"
+scenario selinux-guest-unlabelled 0 "$T/na.xml" "$T/b.xml"
 sed "s|</devices>|</devices><seclabel type='static' model='dac' relabel='yes'><label>+1001:+1001</label></seclabel>|" \
 	"$T/b.xml" >"$T/db.xml"
 scenario dac 0 "$T/a.xml" "$T/db.xml"
+
+# On hosts whose libvirt says what it runs: recorded "virsh capabilities"
+# (tests/golden/secmodel) served by a stand-in virsh.
+SECMODEL=$VSERLINK_TOP/tests/golden/secmodel
+mkdir -p "$T/host"
+cat >"$T/host/virsh" <<EOF
+#!/bin/bash
+# A stand-in for virsh that knows only the capabilities in $T/caps.xml.
+if [ "\$*" = capabilities ] && [ -e "$T/caps.xml" ]; then /bin/cat "$T/caps.xml"; exit 0; fi
+echo "error: failed to connect to the hypervisor" >&2; exit 1
+EOF
+chmod 755 "$T/host/virsh"
+# labelled LABEL < XML: every <source> gets a <seclabel model='selinux'> with LABEL.
+labelled() {
+	sed "s|<source path='\([^']*\)'/>|<source path='\1'><seclabel model='selinux' relabel='yes'><label>$1</label></seclabel></source>|"
+}
+labelled system_u:object_r:svirt_image_t:s0 <"$T/a.xml" >"$T/la.xml"
+labelled system_u:object_r:svirt_image_t:s0 <"$T/b.xml" >"$T/lb.xml"
+labelled system_u:object_r:svirt_image_t:s0:c1,c2 <"$T/b.xml" >"$T/xb.xml"
+VSERLINK_PATH=$T/host
+cp "$SECMODEL/selinux.xml" "$T/caps.xml"
+scenario selinux-host-unlabelled 1 "$T/a.xml" "$T/b.xml"
+scenario selinux-host-labelled 0 "$T/la.xml" "$T/lb.xml"
+agree selinux-host-labelled guesta:"$T/la.xml" guestb:"$T/lb.xml"
+scenario selinux-host-relabel-no 1 "$T/la.xml" "$T/sb.xml"
+scenario selinux-host-labels-differ 1 "$T/la.xml" "$T/xb.xml"
+scenario selinux-host-told-no 0 --no-selinux "$T/a.xml" "$T/b.xml"
+cp "$SECMODEL/apparmor.xml" "$T/caps.xml"
+scenario apparmor-host 0 "$T/a.xml" "$T/b.xml"
+scenario apparmor-host-selinux-label 1 "$T/la.xml" "$T/b.xml"
+cp "$T/pairs.ini" "$T/keep.ini"
+sed -i 's/^guestb = org.linux-kvm.port.1$/guestb = console1/' "$T/pairs.ini"
+domain guestb pipe:console1:$P/b1 pipe:org.linux-kvm.port.2:$P/b2 >"$T/cb.xml"
+scenario apparmor-host-console 1 "$T/a.xml" "$T/cb.xml"
+cp "$T/keep.ini" "$T/pairs.ini"
+cp "$SECMODEL/dac.xml" "$T/caps.xml"
+scenario dac-host 0 "$T/a.xml" "$T/b.xml"
+scenario dac-host-selinux-label 1 "$T/la.xml" "$T/lb.xml"
+scenario dac-host-told-selinux 1 --selinux "$T/a.xml" "$T/b.xml"
+rm "$T/caps.xml"
+scenario capabilities-fail 1 "$T/sa.xml" "$T/b.xml"
+VSERLINK_PATH=$T/empty
+scenario told-selinux-without-virsh 0 --selinux "$T/la.xml" "$T/lb.xml"
+
+# --- pipe directories in which others can write (the hook accepts them) ---
+mkdir -m 1777 "$T/sticky"; chmod 1777 "$T/sticky"
+domain guesta pipe:org.linux-kvm.port.1:$T/sticky/a1 pipe:org.linux-kvm.port.2:$P/a2 >"$T/x.xml"
+scenario sticky-dir 0 "$T/x.xml"
+mkdir -m 755 "$T/acl"
+domain guesta pipe:org.linux-kvm.port.1:$T/acl/a1 pipe:org.linux-kvm.port.2:$P/a2 >"$T/x.xml"
+if command -v setfacl >/dev/null; then
+	setfacl -m u:nobody:rwx "$T/acl"
+	scenario acl-user 0 "$T/x.xml"
+	setfacl -b "$T/acl"; setfacl -m g:nogroup:rwx,m::r-x "$T/acl"
+	scenario acl-masked 0 "$T/x.xml"
+	setfacl -b "$T/acl"; setfacl -m g:nogroup:rwx "$T/acl"
+	scenario acl-group 0 "$T/x.xml"
+else
+	ok "ACL scenarios # SKIP no setfacl"
+fi
 
 # --- without XML files: the defined guests' XML from virsh, if there is one ---
 cat >"$T/bin/virsh" <<EOF
 #!/bin/bash
 # A stand-in for virsh: guests are the files in $T/virsh.
 case "\$*" in
+capabilities) /bin/cat "$VSERLINK_TOP/tests/golden/secmodel/dac.xml" ;;
 "list --all --name") for f in $T/virsh/*.xml; do [ -e "\$f" ] && f=\${f##*/} && echo "\${f%.xml}"; done; echo ;;
 "dumpxml --inactive --domain "*)
 	if [ -e "$T/virsh/\$4.broken" ]; then echo "error: internal error" >&2; exit 1; fi

@@ -6,6 +6,21 @@
 setup
 P=$T/p
 GOLDEN=$VSERLINK_TOP/tests/golden/xml
+# xml asks "virsh capabilities" whether libvirt runs SELinux: never this
+# host's libvirt here, only a stand-in that serves a recorded answer
+# (tests/golden/secmodel/$CAPS.xml; DAC alone unless a test says otherwise).
+SECMODEL=$VSERLINK_TOP/tests/golden/secmodel
+mkdir -p "$T/bin" "$T/empty"
+cat >"$T/bin/virsh" <<EOF
+#!/bin/bash
+# A stand-in for virsh that knows only "capabilities".
+if [ "\$*" = capabilities ] && [ -e "$SECMODEL/\${CAPS:-dac}.xml" ]; then
+	/bin/cat "$SECMODEL/\${CAPS:-dac}.xml"; exit 0
+fi
+echo "error: failed to connect to the hypervisor" >&2; exit 1
+EOF
+chmod 755 "$T/bin/virsh"
+export PATH=$T/bin:/usr/bin:/bin
 
 golden() {
 	local want=$GOLDEN/$1.expected got=$T/golden.got
@@ -17,7 +32,8 @@ golden() {
 	sed 's/^/# /' "$T/diff"
 	return 1
 }
-xml() { timeout -k 2 "$HOOK_TIMEOUT" "$VSERLINK_BIN" xml "$@" >"$T/xout" 2>"$T/xerr"; }
+# xml ARGS...: vserlink xml, with PATH=$XML_PATH when set; output in $T/xout and $T/xerr.
+xml() { PATH=${XML_PATH:-$PATH} /usr/bin/timeout -k 2 "$HOOK_TIMEOUT" "$VSERLINK_BIN" xml "$@" >"$T/xout" 2>"$T/xerr"; }
 vcheck() { "$VSERLINK_BIN" check "$@" >/dev/null; }
 xerr_is() { [ "$(cat "$T/xerr")" = "$1" ] || { echo "# stderr was:"; sed 's/^/#   /' "$T/xerr"; return 1; }; }
 # guest_xml NAME: a domain whose devices are what "vserlink xml NAME" printed.
@@ -125,4 +141,52 @@ check "xml -d / puts the pipes in /" xml -d / x
 check "  without a double slash" grep -qF "<source path='/port1.x'/>" "$T/xout"
 check "xml -d DIR/ drops the trailing slash" xml -d "$P/" x
 check "  from the path" grep -qF "<source path='$P/port1.x'/>" "$T/xout"
+
+# --- the host's security models: a shared SELinux label where libvirt runs SELinux, and only there ---
+pairs <<INI
+[port1]
+guesta = org.linux-kvm.port.1
+guestb = console1
+[console]
+guesta = serial1
+guestb = parallel0
+INI
+# hostxml NAME [ARGS...]: xml of guest a and b on the host, stdout then stderr, against a golden file.
+hostxml() {
+	local name=$1 g
+	shift
+	: >"$T/both"
+	for g in guesta guestb; do
+		xml -d "$P" "$@" $g || return 1
+		cat "$T/xout" >>"$T/both"
+		sed 's/^/stderr: /' "$T/xerr" >>"$T/both"
+	done
+	cp "$T/both" "$T/xout"
+	golden "$name"
+}
+CAPS=selinux check "on an SELinux host every pipe source gets the shared label" hostxml host-selinux
+check "  which the output holds, one per linked port" [ "$(grep -c "<label>system_u:object_r:svirt_image_t:s0</label>" "$T/xout")" -eq 4 ]
+CAPS=apparmor check "on an AppArmor host no seclabel, and a warning for the linked <console>" hostxml host-apparmor
+check "  and no seclabel" ! grep -q seclabel "$T/xout"
+CAPS=dac check "on a host with neither, no seclabel" hostxml host-dac
+check "  none at all" ! grep -q seclabel "$T/xout"
+CAPS=dac check "--selinux writes the label for an SELinux host from any host" hostxml host-told-selinux --selinux
+CAPS=selinux check "--no-selinux leaves it out on an SELinux host" hostxml host-told-no --no-selinux
+CAPS=broken check "when virsh capabilities fails, no seclabel, and a warning" hostxml host-virsh-fails
+XML_PATH=$T/empty check "without virsh, no seclabel, and a warning" hostxml host-no-virsh
+
+# What xml wrote for an SELinux host passes check there, and the hook wires it.
+CAPS=selinux xml -d "$P" guesta; guest_xml guesta >"$T/a.xml"
+CAPS=selinux xml -d "$P" guestb; guest_xml guestb >"$T/b.xml"
+hostcheck() { env CAPS=$1 "$VSERLINK_BIN" check "$T/a.xml" "$T/b.xml" >/dev/null 2>&1; }
+check "the SELinux host's XML passes check on that host" hostcheck selinux
+check "  but not on a host without SELinux, where libvirt would refuse it" ! hostcheck dac
+check "  and the hook wires the first guest" hook guesta prepare begin <"$T/a.xml"
+check "  and the second" hook guestb prepare begin <"$T/b.xml"
+check "  and bytes cross the link" wired "$P/port1.guesta" "$P/port1.guestb"
+hook guesta release end <"$T/a.xml"; hook guestb release end <"$T/b.xml"
+CAPS=dac xml -d "$P" guesta; guest_xml guesta >"$T/a.xml"
+CAPS=dac xml -d "$P" guestb; guest_xml guestb >"$T/b.xml"
+check "the XML for a host without SELinux fails check on an SELinux host" ! hostcheck selinux
+check "  and passes on its own host" hostcheck dac
 done_testing

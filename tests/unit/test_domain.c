@@ -22,12 +22,15 @@ render(const char *input, FILE *out)
 		return;
 	}
 	free(buf);
-	fprintf(out, "name %s selinux=%s dac_user=%d\n", d.name ? d.name : "(none)",
-	    d.selinux_label ? d.selinux_label : "-", d.dac_user_set);
+	fprintf(out, "name %s selinux=%s%s dac_user=%d\n", d.name ? d.name : "(none)",
+	    d.selinux_label ? d.selinux_label : "-",
+	    d.selinux_relabel_off ? " relabel=no" : "", d.dac_user_set);
 	for (i = 0; i < d.nports; i++)
-		fprintf(out, "port %s type=%s path=%s line=%u%s\n", d.ports[i].name,
+		fprintf(out, "port %s type=%s path=%s line=%u%s%s%s\n", d.ports[i].name,
 		    d.ports[i].type, d.ports[i].path ? d.ports[i].path : "-",
-		    d.ports[i].line, d.ports[i].selinux_relabel_off ? " relabel=no" : "");
+		    d.ports[i].line, d.ports[i].selinux_relabel_off ? " relabel=no" : "",
+		    d.ports[i].selinux_label ? " label=" : "",
+		    d.ports[i].selinux_label ? d.ports[i].selinux_label : "");
 	domain_free(&d);
 }
 
