@@ -240,7 +240,7 @@ static int
 cmp_end_path(const void *a, const void *b)
 {
 	const struct end *x = a, *y = b;
-	int r = strcmp(x->port->path, y->port->path);
+	int r = fs_path_cmp(x->port->path, y->port->path);
 
 	/* Ties in the order the guests were given, for messages that do not vary. */
 	if (r == 0)
@@ -262,7 +262,7 @@ check_shared_paths(struct check *c)
 	for (i = 1; i < c->nends; i++) {
 		const struct end *a = &v[i - 1], *b = &v[i];
 
-		if (strcmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
+		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
 		    a->attached || b->attached)
 			continue;
 		/* The hook's words when b's guest starts second. */
@@ -302,7 +302,6 @@ dir_dev(const char *path, dev_t *dev)
 static void
 check_file_systems(struct check *c)
 {
-	static const char *const suffix[2] = { ".in", ".out" };
 	size_t i, j;
 	int k;
 
@@ -314,7 +313,7 @@ check_file_systems(struct check *c)
 			const struct end *b = &c->ends[j];
 
 			if (b->l != a->l || a->attached || b->attached ||
-			    strcmp(a->port->path, b->port->path) == 0)
+			    fs_path_cmp(a->port->path, b->port->path) == 0)
 				continue;
 			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
 			    da == db)
@@ -322,8 +321,8 @@ check_file_systems(struct check *c)
 			/* The hook's words when b's guest starts second: .in is the peer's .out. */
 			for (k = 0; k < 2; k++)
 				log_error(END_FMT "%s%s and guest %s's %s%s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
-				    END_ARGS(b), b->port->path, suffix[k], a->g->xml.name,
-				    a->port->path, suffix[1 - k]);
+				    END_ARGS(b), b->port->path, fifo_suffix[k], a->g->xml.name,
+				    a->port->path, fifo_suffix[1 - k]);
 			b->g->refused = 1;
 			c->errors++;
 		}

@@ -56,6 +56,21 @@ fs_squeeze_slashes(char *path)
 	*w = '\0';
 }
 
+int
+fs_path_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '/' && a[1] == '/')
+			a++;
+		while (b[0] == '/' && b[1] == '/')
+			b++;
+		if (*a != *b || *a == '\0')
+			return (unsigned char)*a - (unsigned char)*b;
+		a++;
+		b++;
+	}
+}
+
 /*
  * A POSIX ACL as the kernel stores it in the xattr (linux/posix_acl_xattr.h):
  * a version word, then entries. mode_t shows only the mask of the named

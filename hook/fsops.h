@@ -27,6 +27,8 @@ const char	*fs_bad_pipe_path(const char *path);
  * path that fs_bad_pipe_path accepts (no "." or "..", no trailing "/").
  */
 void	fs_squeeze_slashes(char *path);
+/* strcmp of a and b as fs_squeeze_slashes spells them. */
+int	fs_path_cmp(const char *a, const char *b);
 
 /*
  * Opens directory dir. Every directory on the way must be owned by root (or

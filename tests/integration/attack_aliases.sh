@@ -28,6 +28,9 @@ links() { stat -c %h "$1"; }
 status_out() { "$VSERLINK_BIN" status >"$T/status" 2>&1; }
 
 # 1. Two spellings of one path, no attacker needed.
+xml ga "$S/a"; xml gc "$S//a"
+check "check: two links' ends at one path spelt two ways are found" \
+	eval '! "$VSERLINK_BIN" check --no-selinux "$T/ga.xml" "$T/gc.xml" >"$T/check" 2>&1 && grep -qF "$S//a: already in use by guest ga (link l1)" "$T/check"'
 prep ga "$S/a"
 snap a "$S/a.in" "$S/a.out"
 check "another link's end at the same path spelt with '//': refused" \
