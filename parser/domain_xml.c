@@ -59,6 +59,7 @@ struct walk {
 	char		*name;
 	size_t		 namelen;
 	struct device	 dev;
+	char		 detail[160];	/* the first error raised without ctxt */
 };
 
 typedef const xmlChar *attr_list;
@@ -329,6 +330,43 @@ on_error(void *ctx, xmlErrorPtr error)
 	(void)ctx, (void)error;
 }
 
+/*
+ * libxml2 raises some errors without the parser's context, such as a failed
+ * encoding conversion ("input conversion failed ...", then "encoder
+ * error"): they go to the thread's handlers, whose default writes to
+ * stderr. During a parse those handlers keep the first for the message,
+ * and write nothing.
+ */
+static void
+on_global_error(void *ctx, xmlErrorPtr error)
+{
+	struct walk *w = ctx;
+
+	if (w->detail[0] == '\0' && error != NULL && error->message != NULL)
+		snprintf(w->detail, sizeof(w->detail), "%s", error->message);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+on_generic_error(void *ctx, const char *fmt, ...)
+{
+	(void)ctx, (void)fmt;
+}
+
+static void
+parse_quietly(struct walk *w)
+{
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
+	xmlStructuredErrorFunc structured = xmlStructuredError;
+	void *structured_ctx = xmlStructuredErrorContext;
+
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
+	xmlSetStructuredErrorFunc(w, on_global_error);
+	xmlParseDocument(w->ctxt);
+	xmlSetStructuredErrorFunc(structured_ctx, structured);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+}
+
 static int
 cmp_port(const void *a, const void *b)
 {
@@ -338,24 +376,37 @@ cmp_port(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* A libxml2 message on one line, without its trailing newline. */
 static void
-parse_error(xmlParserCtxtPtr ctxt, char *err, size_t errlen)
+one_line(char *msg)
 {
-	const xmlError *e = xmlCtxtGetLastError(ctxt);
-	char msg[160] = "not well-formed";
-	size_t l;
+	size_t l = strlen(msg);
+
+	while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+		msg[--l] = '\0';
+	/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
+	for (l = 0; msg[l] != '\0'; l++)
+		if (msg[l] == '\n')
+			msg[l] = ' ';
+}
+
+static void
+parse_error(const struct walk *w, char *err, size_t errlen)
+{
+	const xmlError *e = xmlCtxtGetLastError(w->ctxt);
+	char msg[160] = "not well-formed", detail[sizeof(w->detail)];
 
 	if (e != NULL && e->message != NULL) {
 		snprintf(msg, sizeof(msg), "%s", e->message);
-		l = strlen(msg);
-		while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-			msg[--l] = '\0';
-		/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
-		for (l = 0; msg[l] != '\0'; l++)
-			if (msg[l] == '\n')
-				msg[l] = ' ';
+		one_line(msg);
 	}
-	snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
+	snprintf(detail, sizeof(detail), "%s", w->detail);
+	one_line(detail);
+	if (detail[0] != '\0' && strcmp(detail, msg) != 0)
+		snprintf(err, errlen, "domain XML line %d: %s (%s)", e ? e->line : 0,
+		    msg, detail);
+	else
+		snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
 }
 
 int
@@ -395,7 +446,7 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	w.d = out;
 	ctxt->userData = &w;
 
-	xmlParseDocument(ctxt);
+	parse_quietly(&w);
 	/*
 	 * No callback builds a tree, but for expat compatibility libxml2 makes
 	 * a document of its own to hold the entities of an internal subset,
@@ -410,7 +461,7 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	else if (w.not_domain)
 		snprintf(err, errlen, "domain XML: the root element is not <domain>");
 	else if (!ctxt->wellFormed)
-		parse_error(ctxt, err, errlen);
+		parse_error(&w, err, errlen);
 	else
 		rc = 0;
 	xmlFreeParserCtxt(ctxt);

@@ -12,7 +12,12 @@
  *  - it counts lines, so the handler knows the line it is called for;
  *  - a line inih could not take whole, a line with a NUL byte, a section
  *    header without ']' and a line that is neither comment, section nor
- *    key=value are reported through on_error and handed to inih as a comment;
+ *    key=value are reported through on_error and handed to inih as a comment,
+ *    or, when it is a section header, as that section's header (below), so
+ *    that the lines after it never count as lines of the section before;
+ *  - on_error gets the key of a rejected "key = value" line, the text before
+ *    the delimiter up to any NUL byte, so that the error can concern the guest
+ *    the line names;
  *  - leading white space is removed, so no line is a continuation;
  *  - a section header is reported through on_section and handed to inih as
  *    "[N]", N being the number on_section returned, so inih never sees (nor
@@ -29,7 +34,9 @@ struct ini_lines {
 	size_t		 pos;
 	unsigned	 line;		/* of the line last handed to inih */
 	void		*ctx;
-	void		(*on_error)(void *ctx, unsigned line, const char *msg);
+	/* key: not NUL-terminated, keylen bytes; NULL when there is none. */
+	void		(*on_error)(void *ctx, unsigned line, const char *msg,
+			    const char *key, size_t keylen);
 	/* Returns the number that stands for the section from now on. */
 	unsigned	(*on_section)(void *ctx, unsigned line, const char *name,
 			    size_t namelen);

@@ -27,6 +27,8 @@
 #define MAX_FILE_SIZE	(16u << 20)
 #define MAX_LINK_NAME	64
 #define NO_LINK		(-1L)
+/* The one key of a link section that is not a guest. */
+#define LINK_BACKLOG_KEY	"backlog"
 
 enum section_kind { SECTION_SETTINGS, SECTION_LINK };
 
@@ -78,17 +80,30 @@ add_error(struct parse *ps, unsigned line, const char *domain, long link,
 		p->links[link].broken = 1;
 }
 
+/*
+ * A bad line inside a link breaks that link, and concerns the guest it names
+ * as well as the link's other ends: its guest must not start without it.
+ */
 static void
-on_line_error(void *ctx, unsigned line, const char *msg)
+on_line_error(void *ctx, unsigned line, const char *msg, const char *key,
+    size_t keylen)
 {
 	struct parse *ps = ctx;
 	long link = NO_LINK;
+	char *guest = NULL;
 
-	/* A bad line inside a link breaks that link. */
 	if (ps->nsections > 0 &&
-	    ps->sections[ps->nsections - 1].kind == SECTION_LINK)
+	    ps->sections[ps->nsections - 1].kind == SECTION_LINK) {
 		link = ps->sections[ps->nsections - 1].link;
-	add_error(ps, line, NULL, link, "%s", msg);
+		if (key != NULL && keylen > 0)
+			guest = xstrndup(key, keylen);
+	}
+	if (guest != NULL && strcmp(guest, LINK_BACKLOG_KEY) == 0) {
+		free(guest);
+		guest = NULL;
+	}
+	add_error(ps, line, guest, link, "%s", msg);
+	free(guest);
 }
 
 static int
@@ -243,7 +258,7 @@ handle_link_key(struct parse *ps, long li, const char *name, const char *value)
 	struct link_end *e;
 	size_t i;
 
-	if (strcmp(name, "backlog") == 0) {
+	if (strcmp(name, LINK_BACKLOG_KEY) == 0) {
 		if (l->backlog_set)
 			add_error(ps, ps->line, NULL, li,
 			    "duplicate setting \"backlog\" in link %s", l->name);

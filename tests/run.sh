@@ -1,8 +1,10 @@
 #!/bin/bash
-# Runs every test of the suite and closes with "N passed, N failed".
+# Runs every test of the suite and closes with "N passed, N failed", or
+# "N passed, N failed, N skipped" when a check could not be made here.
 #
 # Each test program or script prints TAP lines ("ok N - what it proves",
-# "not ok N - ..."); this script counts them. A test that dies without
+# "not ok N - ...", "ok N - ... # SKIP why"); this script counts them, a
+# skip as neither passed nor failed. A test that dies without
 # saying "not ok" counts as one failure, and so does one that proves nothing.
 #
 # usage: tests/run.sh BUILD_DIR   (make check calls it)
@@ -14,27 +16,39 @@ export VSERLINK_BUILD=$top/$build
 export VSERLINK_TOP=$top
 passed=0
 failed=0
+skipped=0
+
+# The closing words of a count: "A passed, B failed", and ", C skipped" when C > 0.
+counts() {
+	if [ "$3" -gt 0 ]; then
+		echo "$1 passed, $2 failed, $3 skipped"
+	else
+		echo "$1 passed, $2 failed"
+	fi
+}
 
 run_one() {
-	local name=$1 out rc ok notok
+	local name=$1 out rc ok notok skip
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	ok=$(grep -c '^ok ' <<<"$out")
+	skip=$(grep -ciE '^ok [^#]*# skip' <<<"$out")
+	ok=$(($(grep -c '^ok ' <<<"$out") - skip))
 	notok=$(grep -c '^not ok ' <<<"$out")
-	grep -E '^(not ok |#)' <<<"$out" | sed "s|^|$name: |"
+	grep -iE '^(not ok |#)|^ok [^#]*# skip' <<<"$out" | sed "s|^|$name: |"
 	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
 		echo "$name: exited $rc without reporting a failure:"
 		tail -n 20 <<<"$out" | sed 's/^/    /'
 		notok=1
 	fi
-	if [ "$ok" -eq 0 ] && [ "$notok" -eq 0 ]; then
+	if [ "$ok" -eq 0 ] && [ "$notok" -eq 0 ] && [ "$skip" -eq 0 ]; then
 		echo "$name: ran no test"
 		notok=1
 	fi
-	echo "$name: $ok passed, $notok failed"
+	echo "$name: $(counts "$ok" "$notok" "$skip")"
 	passed=$((passed + ok))
 	failed=$((failed + notok))
+	skipped=$((skipped + skip))
 }
 
 for t in "$top/$build"/tests/unit/test_*; do
@@ -83,5 +97,5 @@ if [ "$package" != 0 ]; then
 	run_one package bash "$top/tests/package/run.sh"
 fi
 
-echo "$passed passed, $failed failed"
+counts "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -54,7 +54,7 @@ MUTANTS = [
     ("ini-long-line", "pairs.ini lines longer than inih's buffer are refused",
      "parser/ini_lines.c", "\tif (end - start + 2 > num) {", "\tif (0) {", 1),
     ("ini-nul", "pairs.ini lines with a NUL byte are refused",
-     "parser/ini_lines.c", "\tif (memchr(start, '\\0', (size_t)(end - start)) != NULL)\n\t\treturn reject(in, str, num, \"line contains a NUL byte\");\n",
+     "parser/ini_lines.c", "\tif (memchr(start, '\\0', (size_t)(end - start)) != NULL)\n\t\treturn reject(in, str, num, start, end, \"line contains a NUL byte\");\n",
      "", 1),
     ("ini-trust-mode", "pairs.ini writable by group or others is refused",
      "parser/pairs_ini.c", "\tif (sb.st_mode & (S_IWGRP | S_IWOTH))", "\tif (0)", 1),

@@ -48,13 +48,13 @@ for i in $(seq 500); do
 	[ "$(stat -c %i "$P/a1.in")" = "$want" ] && break
 	mv "$P/a1.in" "$T/misses/$i"
 done
-if [ "$(stat -c %i "$P/a1.in")" = "$want" ]; then
+real_case="release leaves another user's FIFO that got the hook's freed inode number"
+if [ "$(stat -c %i "$P/a1.in" 2>/dev/null)" = "$want" ]; then
 	chown nobody "$P/a1.in"
 	echo "# after $i tries a FIFO of user nobody got the freed inode number $want"
 	hook guesta release end <"$T/a.xml"
-	check "release leaves another user's FIFO that got the hook's freed inode number" \
-		[ "$(stat -c %i:%U "$P/a1.in" 2>/dev/null)" = "$want:nobody" ]
+	check "$real_case" [ "$(stat -c %i:%U "$P/a1.in" 2>/dev/null)" = "$want:nobody" ]
 else
-	echo "# $(stat -f -c %T "$P") did not hand inode $want out again in 500 tries; the first part stands for it"
+	skip "$real_case" "$(stat -f -c %T "$P") did not hand inode $want out again in 500 tries"
 fi
 done_testing

@@ -144,6 +144,21 @@ printf '<domain><name>guesta</name>\0<devices/></domain>' >"$T/x.xml"
 check "an XML with a NUL byte: refused" refused "domain XML" guesta prepare begin <"$T/x.xml"
 printf '<?xml version="1.0" encoding="UTF-16"?><domain><name>guesta</name></domain>' >"$T/x.xml"
 check "an XML declaring the wrong encoding: exits 0 or 1, in time" calm guesta prepare begin <"$T/x.xml"
+# only_own_lines GUEST: every line of the last hook's stderr is vserlink's
+# and names GUEST; none is a message of libxml2's own.
+only_own_lines() {
+	local stray
+	stray=$(grep -v "^vserlink: \(warning: \)\?guest $1: " "$T/err")
+	[ -z "$stray" ] || { echo "# stray lines on stderr:"; sed 's/^/#   /' <<<"$stray"; return 1; }
+}
+for enc in UTF-32 EBCDIC-US UCS-4 UTF-16; do
+	{ printf "<?xml version='1.0' encoding='%s'?>" "$enc"; xml_with "$P/a1"; } >"$T/x.xml"
+	check "an XML declaring $enc for ASCII, linked guest: refused" refused "guest guesta: domain XML line 1: " guesta prepare begin <"$T/x.xml"
+	check "  every line on stderr starts with vserlink: and names the guest" only_own_lines guesta
+	sed 's/guesta/guestz/' "$T/x.xml" >"$T/z.xml"
+	check "  the same for a guest pairs.ini does not link: exits 0" hook guestz prepare begin <"$T/z.xml"
+	check "  every line on stderr starts with vserlink: and names the guest" only_own_lines guestz
+done
 head -c 100000 /dev/urandom >"$T/x.xml"
 check "random bytes: refused" refused "domain XML" guesta prepare begin <"$T/x.xml"
 check "empty stdin: refused" refused "domain XML" guesta prepare begin </dev/null

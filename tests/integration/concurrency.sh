@@ -51,12 +51,19 @@ check "a guest restarted 20 times while its peer runs is wired every time" [ $ba
 check "prepare run twice in a row changes nothing" \
 	bash -c "before=\$(ls -li '$P' | sort); '$VSERLINK_BIN' hook guesta prepare begin - <'$T/a.xml' && [ \"\$(ls -li '$P' | sort)\" = \"\$before\" ]"
 
-# A lock held by someone else makes the hook wait, not fail, not hang forever.
-exec {lockfd}>>"$STATE/lock"
-flock "$lockfd"
-( sleep 1; flock -u "$lockfd" ) & unlocker=$!
-check "a hook behind a held lock waits for it" hook guestc release end <"$T/c.xml"
+# A lock held by someone else makes the hook wait, not fail, not hang forever:
+# a holder keeps the lock 2 s and notes when it lets go; the hook, started
+# while it is held, must have done nothing a second later, and must finish
+# after the holder let go, with its work done.
+ns() { date +%s%N; }
+flock "$STATE/lock" bash -c 'touch "$1/held"; sleep 2; date +%s%N >"$1/released"' - "$T" & holder=$!
+for i in $(seq 100); do [ -e "$T/held" ] && break; sleep 0.02; done
+( hook guestc release end <"$T/c.xml"; echo $? >"$T/hook.rc"; ns >"$T/hook.done" ) & waiter=$!
+sleep 1
+check "a hook behind a held lock waits for it: a second later it has done nothing" is_fifo "$P/c3.in"
+check "  and is still running" [ ! -e "$T/hook.rc" ]
+wait $holder $waiter
+check "  it exits 0 once the lock is free" [ "$(cat "$T/hook.rc")" = 0 ]
+check "  not before the holder let go" [ "$(cat "$T/hook.done")" -ge "$(cat "$T/released")" ]
 check "  and then does its work" absent "$P/c3.in"
-wait $unlocker
-exec {lockfd}>&-
 done_testing

@@ -39,6 +39,30 @@ check "  and every error is reported, not just the first" \
 check "  each with its line" err_has "pairs.ini:6: unknown setting \"sate_dir\" in [vserlink]"
 check "  but not a guest pairs.ini does not mention" hook guestd prepare begin <"$T/d.xml"
 
+# A bad line inside a link stops every guest the link names, the guest on the
+# line included: its key is read even where the line cannot be.
+pairs <<INI
+[long]
+guesta = $(printf 'p%.0s' $(seq 240))
+guestb = org.linux-kvm.port.1
+INI
+check "an over-long line in a link stops the guest it names" ! hook guesta prepare begin <"$T/a.xml"
+check "  with file and line" err_has "vserlink: $T/pairs.ini:4: line is longer than 198 bytes"
+check "  and nothing is wired" absent "$P/a1.in"
+check "  it stops the link's other guest too" ! hook guestb prepare begin <"$T/b.xml"
+check "  with the same line" err_has "vserlink: $T/pairs.ini:4: line is longer than 198 bytes"
+check "  but not a guest pairs.ini does not mention" hook guestd prepare begin <"$T/d.xml"
+pairs <<INI
+[unclosed
+guestc = org.linux-kvm.port.1
+guestd = org.linux-kvm.port.1
+INI
+check "a section header without ']' after [vserlink] stops the guests under it" ! hook guestc prepare begin <"$T/c.xml"
+check "  with file and line" err_has "vserlink: $T/pairs.ini:3: section header without ']'"
+check "  and nothing is wired" absent "$P/c1.in"
+check "  but not a guest pairs.ini does not mention" hook guesta prepare begin <"$T/a.xml"
+hook guesta release end <"$T/a.xml"
+
 pairs <<INI
 [good]
 guesta = org.linux-kvm.port.1

@@ -17,6 +17,8 @@ state() { { echo 'vserlink-state 2'; printf '%s\n' "$@"; } >"$STATE/state"; }
 # end_rec LINK GUEST PATH [IN OUT]: an end's line; IN and OUT are the FIFOs
 # recorded at PATH.in and PATH.out as "DEV INO BIRTH_SEC BIRTH_NSEC".
 end_rec() { echo "end $1 $2 $3 $(stat -c '%d %i' "$(dirname "$3")") ${4:-0 0 0 0} ${5:-0 0 0 0}"; }
+# recorded INODE: the state records the FIFO INODE at some end's name.
+recorded() { awk -v i="$1" '$1 == "end" && ($8 == i || $12 == i) { found = 1 } END { exit !found }' "$STATE/state"; }
 
 # Killed between mkfifo and recording the FIFO: the state says "pending".
 hook guesta prepare begin <"$T/a.xml"; hook guesta release end <"$T/a.xml"
@@ -55,11 +57,26 @@ check "a half-joined end is completed by the next prepare" hook guestb prepare b
 check "  and the link works" wired "$P/a1" "$P/b1"
 
 # A stale FIFO of ours where the running peer's should be is replaced.
-hook guestb release end <"$T/b.xml"
-hold "$P/a1.in" "$P/a1.out"
-printf 'vserlink-state 2\n' >"$STATE/state.keep"
+# guestb starts while guesta's directory cannot be joined, so it makes FIFOs
+# of its own beside guesta's; then guesta's prepare runs again (a start
+# whose release never came) while guestb runs and holds its FIFOs open.
+hook guestb release end <"$T/b.xml"; hook guesta release end <"$T/a.xml"
+mkdir -m 755 "$T/pa"
+domain guesta pipe:org.linux-kvm.port.1:$T/pa/a1 >"$T/a2.xml"
+hook guesta prepare begin <"$T/a2.xml"
+chmod o+w "$T/pa"
 hook guestb prepare begin <"$T/b.xml"
-check "joined the running peer" same_file "$P/b1.in" "$P/a1.out"
+chmod o-w "$T/pa"
+stale_in=$(stat -c %i "$T/pa/a1.in") stale_out=$(stat -c %i "$T/pa/a1.out")
+check "set-up: guestb made FIFOs of its own beside guesta's" \
+	eval 'recorded "$stale_in" && ! [ "$T/pa/a1.in" -ef "$P/b1.out" ]'
+hold "$P/b1.in" "$P/b1.out"
+check "a stale FIFO of ours where the running peer's should be is replaced" hook guesta prepare begin <"$T/a2.xml"
+check "  .in is now the peer's .out" same_file "$T/pa/a1.in" "$P/b1.out"
+check "  .out is now the peer's .in" same_file "$T/pa/a1.out" "$P/b1.in"
+check "  bytes cross both ways" wired "$T/pa/a1" "$P/b1"
+check "  the stale FIFOs' records are dropped" \
+	eval '! recorded "$stale_in" && ! recorded "$stale_out"'
 
 # A FIFO of ours removed by hand leaves its record behind, and the file
 # system may give its inode number to the next file made there (ext4 does).

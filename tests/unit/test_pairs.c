@@ -1,11 +1,13 @@
 /*
  * test_pairs: pairs.ini -> struct pairs, every error message pinned by a
- * golden file (tests/golden/pairs/NAME.ini -> NAME.expected), and the rules
- * that decide whom an error concerns.
+ * golden file (tests/golden/pairs/NAME.ini -> NAME.expected) with the guests
+ * whose start the errors stop, and the rules that decide whom an error
+ * concerns.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "golden.h"
 #include "pairs.h"
 
@@ -13,6 +15,51 @@ static const char *
 backlog_name(enum backlog b)
 {
 	return b == BACKLOG_KEEP ? "keep" : "discard";
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Nonzero when some error of p concerns guest domain. */
+static int
+stopped(const struct pairs *p, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++)
+		if (pairs_error_concerns(p, &p->errors[i], domain))
+			return 1;
+	return 0;
+}
+
+/* Every guest that the file or an error names and whose start an error stops. */
+static void
+render_stopped(const struct pairs *p, FILE *out)
+{
+	const char **names = NULL;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < p->nlinks; i++)
+		for (j = 0; j < p->links[i].nends; j++) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = p->links[i].ends[j].domain;
+		}
+	for (i = 0; i < p->nerrors; i++)
+		if (p->errors[i].domain != NULL) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = p->errors[i].domain;
+		}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_str);
+	fputs("stopped:", out);
+	for (i = 0; i < n; i++)
+		if ((i == 0 || strcmp(names[i], names[i - 1]) != 0) && stopped(p, names[i]))
+			fprintf(out, " %s", names[i][0] ? names[i] : "\"\"");
+	fputc('\n', out);
+	free(names);
 }
 
 static void
@@ -45,6 +92,8 @@ render(const char *input, FILE *out)
 	for (i = 0; i < p.nerrors; i++)
 		fprintf(out, "vserlink: %s:%u: %s\n", p.path, p.errors[i].line,
 		    p.errors[i].message);
+	if (p.nerrors > 0)
+		render_stopped(&p, out);
 	pairs_free(&p);
 }
 
