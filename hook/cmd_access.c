@@ -14,17 +14,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
+#include "fsops.h"
 #include "log.h"
 
 #define END_FMT		CMD_END_FMT
@@ -105,75 +104,6 @@ access_check_labels(const struct checked_end *e, unsigned models, int known)
 
 /* --- who else may write in the pipe directory --- */
 
-/* system.posix_acl_access: a 4-byte header (version 2), then 8-byte entries. */
-#define ACL_VERSION	2
-#define ACL_USER_OBJ	0x01
-#define ACL_USER	0x02
-#define ACL_GROUP_OBJ	0x04
-#define ACL_GROUP	0x08
-#define ACL_MASK	0x10
-#define ACL_WRITE	0x02
-#define ACL_MAX_BYTES	(4 + 8 * 1024)
-
-struct acl_entry {
-	uint16_t tag, perm;
-	uint32_t id;
-};
-
-/* The xattr is little-endian, whatever the host. */
-static uint32_t
-le32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static struct acl_entry
-acl_entry_at(const unsigned char *b)
-{
-	struct acl_entry a;
-
-	a.tag = (uint16_t)(b[0] | b[1] << 8);
-	a.perm = (uint16_t)(b[2] | b[3] << 8);
-	a.id = le32(b + 4);
-	return a;
-}
-
-/*
- * Whether fd's access ACL lets a user or group other than root write: a
- * named user or group, or the owning group (gid), each limited by the mask.
- * Sets *who ("user 1000", "group 27"). Returns 1, 0, or -1 (unreadable ACL).
- */
-static int
-acl_lets_others_write(int fd, gid_t gid, char *who, size_t wholen)
-{
-	unsigned char buf[ACL_MAX_BYTES];
-	struct acl_entry a;
-	uint16_t mask = 0xffff;
-	ssize_t n;
-	size_t i;
-
-	if ((n = fgetxattr(fd, "system.posix_acl_access", buf, sizeof(buf))) < 0)
-		return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
-	if (n < 4 || (n - 4) % 8 != 0 || le32(buf) != ACL_VERSION) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (i = 4; i < (size_t)n; i += 8)
-		if ((a = acl_entry_at(buf + i)).tag == ACL_MASK)
-			mask = a.perm;
-	for (i = 4; i < (size_t)n; i += 8) {
-		a = acl_entry_at(buf + i);
-		if (a.tag == ACL_GROUP_OBJ)
-			a.id = (uint32_t)gid;
-		if (!(a.perm & mask & ACL_WRITE) || a.id == 0 ||
-		    (a.tag != ACL_USER && a.tag != ACL_GROUP && a.tag != ACL_GROUP_OBJ))
-			continue;
-		snprintf(who, wholen, "%s %u", a.tag == ACL_USER ? "user" : "group", (unsigned)a.id);
-		return 1;
-	}
-	return 0;
-}
-
 /* Why others may write in the directory fd, or NULL; why is filled. */
 static const char *
 open_to_others(int fd, const struct stat *st, char *why, size_t whylen)
@@ -186,7 +116,7 @@ open_to_others(int fd, const struct stat *st, char *why, size_t whylen)
 		snprintf(why, whylen, "is sticky and writable by others");
 		return why;
 	}
-	if ((r = acl_lets_others_write(fd, st->st_gid, who, sizeof(who))) < 0) {
+	if ((r = fs_acl_writer(fd, st->st_gid, who, sizeof(who))) < 0) {
 		snprintf(why, whylen, "cannot read its POSIX ACL (%s)", strerror(errno));
 		return why;
 	}

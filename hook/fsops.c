@@ -72,56 +72,79 @@ fs_path_cmp(const char *a, const char *b)
 }
 
 /*
- * A POSIX ACL as the kernel stores it in the xattr (linux/posix_acl_xattr.h):
- * a version word, then entries. mode_t shows only the mask of the named
- * entries, so a directory can look 0755 while a user may write to it.
+ * A POSIX ACL as the kernel keeps it in the xattr (linux/posix_acl_xattr.h):
+ * a little-endian version word (2), then 8-byte entries {tag, perm, id}.
+ * mode_t shows only the mask of the named entries, so a directory can look
+ * 0755 while a user may write to it.
  */
 #define ACL_XATTR	"system.posix_acl_access"
 #define ACL_VERSION	2
 #define ACL_USER	0x02
+#define ACL_GROUP_OBJ	0x04
 #define ACL_GROUP	0x08
 #define ACL_MASK	0x10
 #define ACL_WRITE	0x02
+#define ACL_MAX_BYTES	(4 + 8 * 1024)
 
 struct acl_entry {
-	uint16_t	tag;
-	uint16_t	perm;
+	uint16_t	tag, perm;
 	uint32_t	id;
 };
 
-/* Nonzero when fd's ACL lets a user or group other than root write. */
-static int
-acl_lets_others_write(int fd)
+static uint32_t
+le32(const unsigned char *b)
 {
-	struct acl_entry e[64];
-	char buf[4 + sizeof(e)];
-	uint32_t version;
-	uint16_t mask = ACL_WRITE;
-	ssize_t len = fgetxattr(fd, ACL_XATTR, buf, sizeof(buf));
-	size_t i, n;
-	int others = 0;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
 
-	if (len < 0)
-		return errno != ENODATA && errno != EOPNOTSUPP;
-	memcpy(&version, buf, sizeof(version));
-	if (len < 4 || version != ACL_VERSION || ((size_t)len - 4) % sizeof(e[0]) != 0)
-		return 1;
-	n = ((size_t)len - 4) / sizeof(e[0]);
-	memcpy(e, buf + 4, n * sizeof(e[0]));
-	for (i = 0; i < n; i++) {
-		if (e[i].tag == ACL_MASK)
-			mask = e[i].perm;
-		else if ((e[i].tag == ACL_USER || e[i].tag == ACL_GROUP) && e[i].id != 0 &&
-		    (e[i].perm & ACL_WRITE))
-			others = 1;
+static struct acl_entry
+acl_entry_at(const unsigned char *b)
+{
+	struct acl_entry a;
+
+	a.tag = (uint16_t)(b[0] | b[1] << 8);
+	a.perm = (uint16_t)(b[2] | b[3] << 8);
+	a.id = le32(b + 4);
+	return a;
+}
+
+int
+fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen)
+{
+	unsigned char buf[ACL_MAX_BYTES];
+	struct acl_entry a;
+	uint16_t mask = 0xffff;
+	ssize_t n;
+	size_t i;
+
+	if ((n = fgetxattr(fd, ACL_XATTR, buf, sizeof(buf))) < 0)
+		return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
+	if (n < 4 || (n - 4) % 8 != 0 || le32(buf) != ACL_VERSION) {
+		errno = EINVAL;
+		return -1;
 	}
-	return others && (mask & ACL_WRITE);
+	for (i = 4; i < (size_t)n; i += 8)
+		if ((a = acl_entry_at(buf + i)).tag == ACL_MASK)
+			mask = a.perm;
+	for (i = 4; i < (size_t)n; i += 8) {
+		a = acl_entry_at(buf + i);
+		if (a.tag == ACL_GROUP_OBJ)
+			a.id = (uint32_t)gid;
+		if (!(a.perm & mask & ACL_WRITE) || a.id == 0 ||
+		    (a.tag != ACL_USER && a.tag != ACL_GROUP && a.tag != ACL_GROUP_OBJ))
+			continue;
+		snprintf(who, wholen, "%s %u", a.tag == ACL_USER ? "user" : "group", (unsigned)a.id);
+		return 1;
+	}
+	return 0;
 }
 
 /* NULL when others cannot rename or remove what root puts in directory fd. */
 static const char *
 untrusted_dir(int fd, const struct stat *st)
 {
+	char who[64];
+
 	if (!S_ISDIR(st->st_mode))
 		return "is not a directory";
 	if (st->st_uid != 0 && st->st_uid != geteuid())
@@ -131,7 +154,7 @@ untrusted_dir(int fd, const struct stat *st)
 			return "is writable by others and not sticky";
 		if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
 			return "is writable by a group other than root and not sticky";
-		if (acl_lets_others_write(fd))
+		if (fs_acl_writer(fd, st->st_gid, who, sizeof(who)) != 0)
 			return "is writable by others through an ACL and not sticky";
 	}
 	return NULL;

@@ -31,6 +31,14 @@ void	fs_squeeze_slashes(char *path);
 int	fs_path_cmp(const char *a, const char *b);
 
 /*
+ * Whether the POSIX ACL of fd lets a user or group other than root write: a
+ * named user or group, or the owning group gid, each as the mask allows.
+ * Returns 1 and says who ("user 1000", "group 27"), 0, or -1 when the ACL
+ * cannot be read (counted as a writer by fs_open_dir).
+ */
+int	fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen);
+
+/*
  * Opens directory dir. Every directory on the way must be owned by root (or
  * the caller) and not writable by others, by its mode or through a POSIX
  * ACL, or else sticky. With create, the

@@ -11,9 +11,9 @@ set -eu
 
 # The compiler and libraries the hook links (statically: lzma and zlib too; ICU's headers), the
 # manual-page linter, clang for the fuzzers, valgrind, xmllint for the benchmark's shell hook, and
-# Debian's tools that make deb uses and its test checks the package with.
+# Debian's tools that make deb uses and its test checks the package with; setfacl for the ACL tests.
 build_pkgs="gcc make pkg-config libxml2-dev libinih-dev libicu-dev liblzma-dev zlib1g-dev mandoc clang
-libclang-rt-14-dev valgrind libxml2-utils dpkg-dev debhelper lintian"
+libclang-rt-14-dev valgrind libxml2-utils dpkg-dev debhelper lintian acl"
 # Debian 12 splits libvirt: libvirt-daemon is the daemon, libvirt-daemon-driver-qemu its QEMU driver.
 # libvirt-daemon-system is left out on purpose: it pulls in systemd, which these machines don't run.
 run_pkgs="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static cpio
