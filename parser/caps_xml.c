@@ -1,46 +1,32 @@
 /*
  * caps_xml.c: "virsh capabilities" -> the host's security models (caps.h).
  *
- * A SAX parse, as domain_xml.c, for the same reasons: the document comes
- * from another program and is read as untrusted input. Elements by depth:
+ * A SAX parse (sax.h), as domain_xml.c, for the same reasons: the document
+ * comes from another program and is read as untrusted input. Elements by
+ * depth:
  *   1 <capabilities>   2 <host>   3 <secmodel>   4 <model>
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
-
 #include "caps.h"
+#include "sax.h"
 
-#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 #define MODEL_MAX	32	/* longer than any model name libvirt has */
 
 struct walk {
-	xmlParserCtxtPtr ctxt;
-	unsigned	 depth;
 	unsigned	 models;
 	int		 in_host, in_secmodel, in_model, too_long;
-	int		 not_caps, has_doctype;
 	char		 model[MODEL_MAX + 1];
 	size_t		 modellen;
 };
 
 static void
-on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
-    const xmlChar **attrs)
+on_start(struct sax *s, void *user, unsigned depth, const char *el)
 {
-	struct walk *w = ctx;
-	const char *el = (const char *)localname;
-	unsigned depth = ++w->depth;
+	struct walk *w = user;
 
-	(void)prefix, (void)uri, (void)nns, (void)ns, (void)nattrs, (void)ndefaulted, (void)attrs;
 	if (depth == 1 && strcmp(el, "capabilities") != 0) {
-		w->not_caps = 1;
-		xmlStopParser(w->ctxt);
+		sax_refuse(s, "the root element is not <capabilities>");
 	} else if (depth == 2) {
 		w->in_host = strcmp(el, "host") == 0;
 	} else if (depth == 3) {
@@ -53,12 +39,10 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 }
 
 static void
-on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+on_end(void *user, unsigned depth)
 {
-	struct walk *w = ctx;
-	unsigned depth = w->depth--;
+	struct walk *w = user;
 
-	(void)localname, (void)prefix, (void)uri;
 	if (depth == 4 && w->in_model) {
 		w->in_model = 0;
 		w->model[w->modellen] = '\0';
@@ -76,84 +60,37 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 }
 
 static void
-on_text(void *ctx, const xmlChar *ch, int len)
+on_text(void *user, const char *ch, size_t len)
 {
-	struct walk *w = ctx;
+	struct walk *w = user;
 
-	if (!w->in_model || len <= 0)
+	if (!w->in_model)
 		return;
 	/* A name longer than MODEL_MAX is none we know. */
-	if ((size_t)len > MODEL_MAX - w->modellen) {
+	if (len > MODEL_MAX - w->modellen) {
 		w->too_long = 1;
 		return;
 	}
-	memcpy(w->model + w->modellen, ch, (size_t)len);
-	w->modellen += (size_t)len;
+	memcpy(w->model + w->modellen, ch, len);
+	w->modellen += len;
 }
 
-static void
-on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-	struct walk *w = ctx;
-
-	(void)name, (void)ext, (void)sys;
-	w->has_doctype = 1;
-	xmlStopParser(w->ctxt);
-}
-
-static void
-on_error(void *ctx, xmlErrorPtr error)
-{
-	(void)ctx, (void)error;
-}
+static const struct sax_handlers handlers = {
+	.what = "capabilities XML",
+	.start = on_start,
+	.end = on_end,
+	.text = on_text,
+};
 
 int
 caps_parse(const char *buf, size_t len, unsigned *models, char *err, size_t errlen)
 {
-	xmlSAXHandler sax;
-	xmlParserCtxtPtr ctxt;
-	const xmlError *e;
 	struct walk w;
-	int rc = -1;
 
 	*models = 0;
-	if (len == 0 || len > (size_t)0x7fffffff) {
-		snprintf(err, errlen, "capabilities XML is %s", len ? "too large" : "empty");
-		return -1;
-	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
-		snprintf(err, errlen, "cannot create an XML parser");
-		return -1;
-	}
-	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_text;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
-	*ctxt->sax = sax;
 	memset(&w, 0, sizeof(w));
-	w.ctxt = ctxt;
-	ctxt->userData = &w;
-
-	xmlParseDocument(ctxt);
-	if (ctxt->myDoc != NULL) {	/* see domain_xml.c */
-		xmlFreeDoc(ctxt->myDoc);
-		ctxt->myDoc = NULL;
-	}
-	if (w.has_doctype) {
-		snprintf(err, errlen, "capabilities XML has a DOCTYPE; libvirt never writes one");
-	} else if (w.not_caps) {
-		snprintf(err, errlen, "the root element is not <capabilities>");
-	} else if (!ctxt->wellFormed) {
-		e = xmlCtxtGetLastError(ctxt);
-		snprintf(err, errlen, "capabilities XML line %d: not well-formed", e ? e->line : 0);
-	} else {
-		*models = w.models;
-		rc = 0;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return rc;
+	if (sax_parse(buf, len, &handlers, &w, err, errlen) < 0)
+		return -1;
+	*models = w.models;
+	return 0;
 }

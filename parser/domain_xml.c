@@ -6,26 +6,19 @@
  * untrusted input: no network, no entity substitution, no DTD, and a
  * document type declaration stops the parse before any of it is read.
  *
- * The parse is SAX: the hook needs a few attributes of a few elements, and
- * building and freeing a tree of a megabyte of XML cost more than all the
- * rest of a start. Elements are recognised by their depth:
+ * The parse is SAX (sax.h): the hook needs a few attributes of a few
+ * elements, and building and freeing a tree of a megabyte of XML cost more
+ * than all the rest of a start. Elements are recognised by their depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
  *   6 its <label>
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
-#include <libxml/xmlerror.h>
-
 #include "alloc.h"
 #include "domain.h"
-
-#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+#include "sax.h"
 
 enum device_kind { DEV_NONE, DEV_SERIAL, DEV_PARALLEL, DEV_CONSOLE, DEV_CHANNEL };
 
@@ -47,63 +40,15 @@ struct device {
 };
 
 struct walk {
-	xmlParserCtxtPtr ctxt;
 	struct domain	*d;
 	size_t		 cap;
-	unsigned	 depth;
 	unsigned	 serials, parallels, consoles;
-	int		 not_domain;
-	int		 has_doctype;
 	int		 in_devices, in_seclabel, seclabel_is_dac;
 	int		 in_name, name_done;
 	char		*name;
 	size_t		 namelen;
 	struct device	 dev;
-	char		 detail[160];	/* the first error raised without ctxt */
 };
-
-typedef const xmlChar *attr_list;
-
-/*
- * SAX2 hands attributes as (localname, prefix, URI, value, end) tuples. As
- * entities are not substituted, a value keeps "&amp;" as "&#38;" (the tree
- * builder would undo that); with no DOCTYPE there is no other entity.
- */
-static char *
-attr_dup(int n, attr_list *attrs, const char *name)
-{
-	static const char amp[] = "&#38;";
-	int i;
-
-	for (i = 0; i < n; i++) {
-		attr_list *a = attrs + 5 * i;
-		char *v, *r, *w;
-
-		if (a[1] != NULL || strcmp((const char *)a[0], name) != 0)
-			continue;
-		v = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
-		for (r = w = v; *r != '\0'; )
-			if (strncmp(r, amp, sizeof(amp) - 1) == 0) {
-				*w++ = '&';
-				r += sizeof(amp) - 1;
-			} else {
-				*w++ = *r++;
-			}
-		*w = '\0';
-		return v;
-	}
-	return NULL;
-}
-
-static int
-attr_is(int n, attr_list *attrs, const char *name, const char *value)
-{
-	char *v = attr_dup(n, attrs, name);
-	int r = v != NULL && strcmp(v, value) == 0;
-
-	free(v);
-	return r;
-}
 
 static enum device_kind
 device_kind(const char *name)
@@ -197,10 +142,10 @@ end_device(struct walk *w)
  * label unless relabel='yes').
  */
 static void
-top_selinux(struct domain *d, int nattrs, attr_list *attrs)
+top_selinux(struct domain *d, const struct sax *s)
 {
-	char *type = attr_dup(nattrs, attrs, "type");
-	char *relabel = attr_dup(nattrs, attrs, "relabel");
+	char *type = sax_attr(s, "type");
+	char *relabel = sax_attr(s, "relabel");
 
 	d->selinux_label = type ? type : xstrdup("dynamic");
 	if (relabel != NULL)
@@ -212,50 +157,43 @@ top_selinux(struct domain *d, int nattrs, attr_list *attrs)
 }
 
 static void
-on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
-    const xmlChar **attrs)
+on_start(struct sax *s, void *user, unsigned depth, const char *el)
 {
-	struct walk *w = ctx;
-	const char *el = (const char *)localname;
-	unsigned depth = ++w->depth;
+	struct walk *w = user;
 
-	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
 	if (depth == 1) {
-		if (strcmp(el, "domain") != 0) {
-			w->not_domain = 1;
-			xmlStopParser(w->ctxt);
-		}
+		if (strcmp(el, "domain") != 0)
+			sax_refuse(s, "domain XML: the root element is not <domain>");
 	} else if (depth == 2) {
 		w->in_devices = strcmp(el, "devices") == 0;
 		w->in_seclabel = strcmp(el, "seclabel") == 0;
 		w->in_name = strcmp(el, "name") == 0 && !w->name_done;
 		if (w->in_seclabel) {
-			w->seclabel_is_dac = attr_is(nattrs, attrs, "model", "dac");
-			if (attr_is(nattrs, attrs, "model", "selinux") && w->d->selinux_label == NULL)
-				top_selinux(w->d, nattrs, attrs);
+			w->seclabel_is_dac = sax_attr_is(s, "model", "dac");
+			if (sax_attr_is(s, "model", "selinux") && w->d->selinux_label == NULL)
+				top_selinux(w->d, s);
 		}
 	} else if (depth == 3) {
 		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
 		if (w->in_devices && (w->dev.kind = device_kind(el)) != DEV_NONE) {
-			w->dev.type = attr_dup(nattrs, attrs, "type");
-			w->dev.line = (unsigned)xmlSAX2GetLineNumber(w->ctxt);
+			w->dev.type = sax_attr(s, "type");
+			w->dev.line = sax_line(s);
 		}
 	} else if (depth == 4 && w->dev.kind != DEV_NONE) {
 		if (strcmp(el, "source") == 0 && w->dev.path == NULL) {
 			/* Some chardev types carry several <source> (udp); the pipe has one. */
-			w->dev.path = attr_dup(nattrs, attrs, "path");
+			w->dev.path = sax_attr(s, "path");
 			w->dev.in_source = w->dev.path != NULL;
 		} else if (strcmp(el, "target") == 0 && w->dev.target_type == NULL &&
 		    w->dev.port == NULL && w->dev.target_name == NULL) {
-			w->dev.port = attr_dup(nattrs, attrs, "port");
-			w->dev.target_type = attr_dup(nattrs, attrs, "type");
-			w->dev.target_name = attr_dup(nattrs, attrs, "name");
+			w->dev.port = sax_attr(s, "port");
+			w->dev.target_type = sax_attr(s, "type");
+			w->dev.target_name = sax_attr(s, "name");
 		}
 	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
-		w->dev.in_seclabel = attr_is(nattrs, attrs, "model", "selinux");
-		if (w->dev.in_seclabel && attr_is(nattrs, attrs, "relabel", "no"))
+		w->dev.in_seclabel = sax_attr_is(s, "model", "selinux");
+		if (w->dev.in_seclabel && sax_attr_is(s, "relabel", "no"))
 			w->dev.relabel_off = 1;
 	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
 	    w->dev.label == NULL) {
@@ -265,12 +203,10 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 }
 
 static void
-on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+on_end(void *user, unsigned depth)
 {
-	struct walk *w = ctx;
-	unsigned depth = w->depth--;
+	struct walk *w = user;
 
-	(void)localname, (void)prefix, (void)uri;
 	if (depth == 2) {
 		if (w->in_name) {
 			w->name_done = 1;
@@ -290,81 +226,24 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 }
 
 static void
-append(char **s, size_t *n, const xmlChar *ch, int len)
+append(char **s, size_t *n, const char *ch, size_t len)
 {
-	if (len <= 0)
-		return;
-	*s = xreallocarray(*s, *n + (size_t)len + 1, 1);
-	memcpy(*s + *n, ch, (size_t)len);
-	*n += (size_t)len;
+	*s = xreallocarray(*s, *n + len + 1, 1);
+	memcpy(*s + *n, ch, len);
+	*n += len;
 	(*s)[*n] = '\0';
 }
 
 static void
-on_text(void *ctx, const xmlChar *ch, int len)
+on_text(void *user, const char *ch, size_t len)
 {
-	struct walk *w = ctx;
+	struct walk *w = user;
 
 	/* The text of <name>, its nested elements' text included. */
 	if (w->in_name)
 		append(&w->name, &w->namelen, ch, len);
 	else if (w->dev.in_label)
 		append(&w->dev.label, &w->dev.labellen, ch, len);
-}
-
-/* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
-static void
-on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-	struct walk *w = ctx;
-
-	(void)name, (void)ext, (void)sys;
-	w->has_doctype = 1;
-	xmlStopParser(w->ctxt);
-}
-
-/* Errors are read from the context afterwards; nothing may reach stderr on its own. */
-static void
-on_error(void *ctx, xmlErrorPtr error)
-{
-	(void)ctx, (void)error;
-}
-
-/*
- * libxml2 raises some errors without the parser's context, such as a failed
- * encoding conversion ("input conversion failed ...", then "encoder
- * error"): they go to the thread's handlers, whose default writes to
- * stderr. During a parse those handlers keep the first for the message,
- * and write nothing.
- */
-static void
-on_global_error(void *ctx, xmlErrorPtr error)
-{
-	struct walk *w = ctx;
-
-	if (w->detail[0] == '\0' && error != NULL && error->message != NULL)
-		snprintf(w->detail, sizeof(w->detail), "%s", error->message);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-on_generic_error(void *ctx, const char *fmt, ...)
-{
-	(void)ctx, (void)fmt;
-}
-
-static void
-parse_quietly(struct walk *w)
-{
-	xmlGenericErrorFunc generic = xmlGenericError;
-	void *generic_ctx = xmlGenericErrorContext;
-	xmlStructuredErrorFunc structured = xmlStructuredError;
-	void *structured_ctx = xmlStructuredErrorContext;
-
-	xmlSetGenericErrorFunc(NULL, on_generic_error);
-	xmlSetStructuredErrorFunc(w, on_global_error);
-	xmlParseDocument(w->ctxt);
-	xmlSetStructuredErrorFunc(structured_ctx, structured);
-	xmlSetGenericErrorFunc(generic_ctx, generic);
 }
 
 static int
@@ -376,95 +255,24 @@ cmp_port(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* A libxml2 message on one line, without its trailing newline. */
-static void
-one_line(char *msg)
-{
-	size_t l = strlen(msg);
-
-	while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-		msg[--l] = '\0';
-	/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
-	for (l = 0; msg[l] != '\0'; l++)
-		if (msg[l] == '\n')
-			msg[l] = ' ';
-}
-
-static void
-parse_error(const struct walk *w, char *err, size_t errlen)
-{
-	const xmlError *e = xmlCtxtGetLastError(w->ctxt);
-	char msg[160] = "not well-formed", detail[sizeof(w->detail)];
-
-	if (e != NULL && e->message != NULL) {
-		snprintf(msg, sizeof(msg), "%s", e->message);
-		one_line(msg);
-	}
-	snprintf(detail, sizeof(detail), "%s", w->detail);
-	one_line(detail);
-	if (detail[0] != '\0' && strcmp(detail, msg) != 0)
-		snprintf(err, errlen, "domain XML line %d: %s (%s)", e ? e->line : 0,
-		    msg, detail);
-	else
-		snprintf(err, errlen, "domain XML line %d: %s", e ? e->line : 0, msg);
-}
+static const struct sax_handlers handlers = {
+	.what = "domain XML",
+	.start = on_start,
+	.end = on_end,
+	.text = on_text,
+};
 
 int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
 {
-	xmlSAXHandler sax;
-	xmlParserCtxtPtr ctxt;
 	struct walk w;
-	int rc = -1;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (len > (size_t)0x7fffffff) {
-		snprintf(err, errlen, "domain XML is too large");
-		return -1;
-	}
-	if (len == 0) {
-		snprintf(err, errlen, "domain XML is empty");
-		return -1;
-	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
-		snprintf(err, errlen, "cannot create an XML parser");
-		return -1;
-	}
-	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
-	/* Only these callbacks: no tree is built, no entity is resolved. */
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_text;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
-	*ctxt->sax = sax;
 	memset(&w, 0, sizeof(w));
-	w.ctxt = ctxt;
 	w.d = out;
-	ctxt->userData = &w;
-
-	parse_quietly(&w);
-	/*
-	 * No callback builds a tree, but for expat compatibility libxml2 makes
-	 * a document of its own to hold the entities of an internal subset,
-	 * which it goes on to parse even after on_doctype stopped the parser.
-	 */
-	if (ctxt->myDoc != NULL) {
-		xmlFreeDoc(ctxt->myDoc);
-		ctxt->myDoc = NULL;
-	}
-	if (w.has_doctype)
-		snprintf(err, errlen, "domain XML has a DOCTYPE; libvirt never writes one");
-	else if (w.not_domain)
-		snprintf(err, errlen, "domain XML: the root element is not <domain>");
-	else if (!ctxt->wellFormed)
-		parse_error(&w, err, errlen);
-	else
-		rc = 0;
-	xmlFreeParserCtxt(ctxt);
+	rc = sax_parse(buf, len, &handlers, &w, err, errlen);
 	clear_device(&w.dev);
 	free(w.name);
 	if (rc < 0) {

@@ -1,0 +1,278 @@
+/*
+ * sax.c: one SAX parse of an untrusted document (sax.h).
+ *
+ * What both XML parsers share: the parser's options, the handler that
+ * refuses a DOCTYPE, keeping libxml2's errors off stderr, and the messages
+ * for a document that is empty, declares a DOCTYPE or is not well-formed.
+ * libxml2 calls the functions here; they call the parser's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#include "alloc.h"
+#include "sax.h"
+
+/* Never NOENT, DTDLOAD or RECOVER: entities stay text, no DTD is read. */
+#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+struct sax {
+	xmlParserCtxtPtr	 ctxt;
+	const struct sax_handlers *h;
+	void			*user;
+	unsigned		 depth;
+	int			 nattrs;	/* of the element in start */
+	const xmlChar		**attrs;
+	int			 has_doctype;
+	int			 refused;	/* sax_refuse wrote err */
+	char			*err;
+	size_t			 errlen;
+	char			 detail[160];	/* the first error raised without ctxt */
+};
+
+static void
+on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+    const xmlChar **attrs)
+{
+	struct sax *s = ctx;
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+	s->nattrs = nattrs;
+	s->attrs = attrs;
+	s->h->start(s, s->user, ++s->depth, (const char *)localname);
+	s->nattrs = 0;
+	s->attrs = NULL;
+}
+
+static void
+on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct sax *s = ctx;
+
+	(void)localname, (void)prefix, (void)uri;
+	s->h->end(s->user, s->depth--);
+}
+
+static void
+on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct sax *s = ctx;
+
+	if (len > 0)
+		s->h->text(s->user, (const char *)ch, (size_t)len);
+}
+
+/* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
+static void
+on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct sax *s = ctx;
+
+	(void)name, (void)ext, (void)sys;
+	s->has_doctype = 1;
+	xmlStopParser(s->ctxt);
+}
+
+/* Errors are read from the context afterwards; nothing may reach stderr on its own. */
+static void
+on_error(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx, (void)error;
+}
+
+/*
+ * libxml2 raises some errors without the parser's context, such as a failed
+ * encoding conversion ("input conversion failed ...", then "encoder
+ * error"): they go to the thread's handlers, whose default writes to
+ * stderr. During a parse those handlers keep the first for the message,
+ * and write nothing.
+ */
+static void
+on_global_error(void *ctx, xmlErrorPtr error)
+{
+	struct sax *s = ctx;
+
+	if (s->detail[0] == '\0' && error != NULL && error->message != NULL)
+		snprintf(s->detail, sizeof(s->detail), "%s", error->message);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+on_generic_error(void *ctx, const char *fmt, ...)
+{
+	(void)ctx, (void)fmt;
+}
+
+static void
+parse_quietly(struct sax *s)
+{
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
+	xmlStructuredErrorFunc structured = xmlStructuredError;
+	void *structured_ctx = xmlStructuredErrorContext;
+
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
+	xmlSetStructuredErrorFunc(s, on_global_error);
+	xmlParseDocument(s->ctxt);
+	xmlSetStructuredErrorFunc(structured_ctx, structured);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+}
+
+/* A libxml2 message on one line, without its trailing newline. */
+static void
+one_line(char *msg)
+{
+	size_t l = strlen(msg);
+
+	while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+		msg[--l] = '\0';
+	/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
+	for (l = 0; msg[l] != '\0'; l++)
+		if (msg[l] == '\n')
+			msg[l] = ' ';
+}
+
+static void
+parse_error(const struct sax *s)
+{
+	const xmlError *e = xmlCtxtGetLastError(s->ctxt);
+	char msg[160] = "not well-formed", detail[sizeof(s->detail)];
+	int line = e ? e->line : 0;
+
+	if (e != NULL && e->message != NULL) {
+		snprintf(msg, sizeof(msg), "%s", e->message);
+		one_line(msg);
+	}
+	snprintf(detail, sizeof(detail), "%s", s->detail);
+	one_line(detail);
+	if (detail[0] != '\0' && strcmp(detail, msg) != 0)
+		snprintf(s->err, s->errlen, "%s line %d: %s (%s)", s->h->what, line,
+		    msg, detail);
+	else
+		snprintf(s->err, s->errlen, "%s line %d: %s", s->h->what, line, msg);
+}
+
+/* The parse's verdict, once libxml2 is done; a DOCTYPE comes first. */
+static int
+verdict(const struct sax *s)
+{
+	if (s->has_doctype)
+		snprintf(s->err, s->errlen, "%s has a DOCTYPE; libvirt never writes one",
+		    s->h->what);
+	else if (s->refused)
+		return -1;
+	else if (!s->ctxt->wellFormed)
+		parse_error(s);
+	else
+		return 0;
+	return -1;
+}
+
+int
+sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
+    char *err, size_t errlen)
+{
+	xmlSAXHandler sax;
+	struct sax s;
+	int rc;
+
+	/* xmlCreateMemoryParserCtxt takes an int. */
+	if (len == 0 || len > (size_t)0x7fffffff) {
+		snprintf(err, errlen, "%s is %s", h->what, len ? "too large" : "empty");
+		return -1;
+	}
+	memset(&s, 0, sizeof(s));
+	s.h = h;
+	s.user = user;
+	s.err = err;
+	s.errlen = errlen;
+	if ((s.ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
+		snprintf(err, errlen, "cannot create an XML parser");
+		return -1;
+	}
+	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
+	/* Only these callbacks: no tree is built, no entity is resolved. */
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_text;
+	sax.internalSubset = on_doctype;
+	sax.serror = on_error;
+	*s.ctxt->sax = sax;
+	s.ctxt->userData = &s;
+
+	parse_quietly(&s);
+	/*
+	 * No callback builds a tree, but for expat compatibility libxml2 makes
+	 * a document of its own to hold the entities of an internal subset,
+	 * which it goes on to parse even after on_doctype stopped the parser.
+	 */
+	if (s.ctxt->myDoc != NULL) {
+		xmlFreeDoc(s.ctxt->myDoc);
+		s.ctxt->myDoc = NULL;
+	}
+	rc = verdict(&s);
+	xmlFreeParserCtxt(s.ctxt);
+	return rc;
+}
+
+/*
+ * SAX2 hands attributes as (localname, prefix, URI, value, end) tuples. As
+ * entities are not substituted, a value keeps "&amp;" as "&#38;" (the tree
+ * builder would undo that); with no DOCTYPE there is no other entity.
+ */
+char *
+sax_attr(const struct sax *s, const char *name)
+{
+	static const char amp[] = "&#38;";
+	int i;
+
+	for (i = 0; i < s->nattrs; i++) {
+		const xmlChar **a = s->attrs + 5 * i;
+		char *v, *r, *w;
+
+		if (a[1] != NULL || strcmp((const char *)a[0], name) != 0)
+			continue;
+		v = xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
+		for (r = w = v; *r != '\0'; )
+			if (strncmp(r, amp, sizeof(amp) - 1) == 0) {
+				*w++ = '&';
+				r += sizeof(amp) - 1;
+			} else {
+				*w++ = *r++;
+			}
+		*w = '\0';
+		return v;
+	}
+	return NULL;
+}
+
+int
+sax_attr_is(const struct sax *s, const char *name, const char *value)
+{
+	char *v = sax_attr(s, name);
+	int r = v != NULL && strcmp(v, value) == 0;
+
+	free(v);
+	return r;
+}
+
+unsigned
+sax_line(const struct sax *s)
+{
+	return (unsigned)xmlSAX2GetLineNumber(s->ctxt);
+}
+
+void
+sax_refuse(struct sax *s, const char *msg)
+{
+	snprintf(s->err, s->errlen, "%s", msg);
+	s->refused = 1;
+	xmlStopParser(s->ctxt);
+}

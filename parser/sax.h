@@ -1,0 +1,51 @@
+/*
+ * sax.h: one SAX parse of an untrusted document, for the XML parsers of
+ * parser/ (domain_xml.c, caps_xml.c); nothing outside parser/ includes it.
+ *
+ * The document is parsed by libxml2 without network access, entity
+ * substitution, DTD loading or recovery, and a document type declaration
+ * stops the parse before any of it is read. No tree is built: the caller's
+ * callbacks see each element with its depth (the root is 1), its attributes
+ * and its text, and keep what they need in their own state. Nothing of
+ * libxml2 crosses this header either.
+ */
+#ifndef VSERLINK_SAX_H
+#define VSERLINK_SAX_H
+
+#include <stddef.h>
+
+struct sax;	/* the parse in progress, handed to start */
+
+struct sax_handlers {
+	/* The document's name in messages: "domain XML", "capabilities XML". */
+	const char	*what;
+	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
+	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
+	/* Its end tag, with the same depth. */
+	void	(*end)(void *user, unsigned depth);
+	/* Text, in one or more pieces of len bytes (not NUL-terminated). */
+	void	(*text)(void *user, const char *text, size_t len);
+};
+
+/*
+ * Parses buf (len bytes), calling h's callbacks with user. Returns 0 for a
+ * well-formed document, or -1 with a one-line reason in err: empty, too
+ * large, a DOCTYPE, refused by sax_refuse, or not well-formed (with
+ * libxml2's message and line).
+ */
+int	sax_parse(const char *buf, size_t len, const struct sax_handlers *h,
+	    void *user, char *err, size_t errlen);
+
+/*
+ * In start: a copy of the element's attribute name (one without a
+ * namespace prefix), NULL if absent. The caller frees it.
+ */
+char	*sax_attr(const struct sax *s, const char *name);
+/* In start: whether the attribute name is present and equals value. */
+int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
+/* In start: the line of the start tag. */
+unsigned sax_line(const struct sax *s);
+/* Stops the parse; sax_parse returns -1 with msg (copied) as its reason. */
+void	 sax_refuse(struct sax *s, const char *msg);
+
+#endif
