@@ -13,14 +13,13 @@
  * run; virt-aa-helper.c allows a <console> only PATH.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
 #include "fsops.h"
@@ -131,17 +130,16 @@ void
 access_check_dir(const struct checked_end *e)
 {
 	const char *path = e->port->path, *slash = strrchr(path, '/');
-	char *dir, why[128];
+	char msg[PATH_MAX + 128], why[128];
 	struct stat st;
 	int fd;
 
-	/* The dry run passed: path is absolute and no component is a symbolic link. */
-	dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+	/* The dry run passed: the directory is the hook's to use. */
+	if ((fd = fs_open_parent(path, msg, sizeof(msg))) >= 0) {
 		if (fstat(fd, &st) == 0 && open_to_others(fd, &st, why, sizeof(why)) != NULL)
-			log_warning(END_FMT "%s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
-			    END_ARGS(e), dir, why, e->d->name, path, path);
+			log_warning(END_FMT "%.*s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
+			    END_ARGS(e), slash == path ? 1 : (int)(slash - path), path, why,
+			    e->d->name, path, path);
 		close(fd);
 	}
-	free(dir);
 }

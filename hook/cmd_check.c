@@ -154,17 +154,6 @@ fetch_defined(struct check *c)
 
 /* --- one guest: the hook's own prepare, as a dry run --- */
 
-static int
-config_refuses(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; i < p->nerrors; i++)
-		if (pairs_error_concerns(p, &p->errors[i], domain))
-			return 1;
-	return 0;
-}
-
 static void
 collect_ends(struct check *c, struct guest *g)
 {
@@ -201,7 +190,7 @@ check_guest(struct check *c, struct guest *g, FILE *devnull)
 	if (!pairs_concerns(c->p, name))
 		return;
 	g->linked = 1;
-	if (config_refuses(c->p, name)) {
+	if (pairs_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
 		g->refused = 1;
@@ -282,20 +271,17 @@ check_shared_paths(struct check *c)
 static int
 dir_dev(const char *path, dev_t *dev)
 {
-	const char *slash = strrchr(path, '/');
-	char msg[PATH_MAX + 128], *dir;
+	char msg[PATH_MAX + 128];
 	struct stat st;
 	int fd, rc = -1;
 
-	dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) >= 0) {
+	if ((fd = fs_open_parent(path, msg, sizeof(msg))) >= 0) {
 		if (fstat(fd, &st) == 0) {
 			*dev = st.st_dev;
 			rc = 0;
 		}
 		close(fd);
 	}
-	free(dir);
 	return rc;
 }
 

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
@@ -41,21 +40,14 @@ struct names {
 static int
 inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 {
-	char msg[PATH_MAX + 128], full[PATH_MAX + 8], *dir;
+	char msg[PATH_MAX + 128], full[PATH_MAX + 8];
 	const char *domain = e->domain, *path = e->path;
 	const char *slash = strrchr(path, '/');
 	const struct state_end *owner;
 	int dfd, k, ok, problems = 0;
 
 	memset(nm, 0, sizeof(*nm));
-	/* The hook records absolute paths only; fs_open_dir says so of any other. */
-	if (slash == NULL)
-		dir = xstrdup(path);
-	else
-		dir = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	dfd = fs_open_dir(dir, 0, msg, sizeof(msg));
-	free(dir);
-	if (dfd < 0) {
+	if ((dfd = fs_open_parent(path, msg, sizeof(msg))) < 0) {
 		fprintf(out, "        %s\n", msg);
 		return 1;
 	}

@@ -231,6 +231,23 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 }
 
 int
+fs_open_parent(const char *path, char *msg, size_t msglen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	size_t len;
+
+	if (slash == NULL)	/* not absolute: fs_open_dir says so */
+		return fs_open_dir(path, 0, msg, msglen);
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= sizeof(dir))
+		return fail(msg, msglen, path, len, "name too long");
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return fs_open_dir(dir, 0, msg, msglen);
+}
+
+int
 fs_lstat(int dfd, const char *name, struct stat *st)
 {
 	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);

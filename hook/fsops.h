@@ -47,6 +47,12 @@ int	fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen);
  */
 int	fs_open_dir(const char *dir, int create, char *msg, size_t msglen);
 
+/*
+ * fs_open_dir of the directory that holds path's last component ("/" for
+ * "/x"), with the same checks.
+ */
+int	fs_open_parent(const char *path, char *msg, size_t msglen);
+
 /* fstatat without following a symlink. */
 int	fs_lstat(int dfd, const char *name, struct stat *st);
 

@@ -250,6 +250,9 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 {
 	struct state_fifo *f = &e->fifo[k];
 
+	if (st != NULL && f->ino == st->st_ino && f->dev == st->st_dev &&
+	    f->birth.tv_sec == birth->tv_sec && f->birth.tv_nsec == birth->tv_nsec)
+		return;		/* recorded and indexed already */
 	memset(f, 0, sizeof(*f));
 	if (st == NULL)
 		return;
@@ -489,16 +492,14 @@ parse_v1(struct state *s, const char *kind, char *cur, struct legacy *l)
 static void
 adopt_v1_fifos(struct state *s, struct state_end *e, const struct legacy *l)
 {
-	char dir[PATH_MAX], name[NAME_MAX + 1], msg[PATH_MAX + 128];
+	char name[NAME_MAX + 1], msg[PATH_MAX + 128];
 	const char *base = base_of(e->path);
 	struct timespec birth;
 	struct stat st;
 	size_t i;
 	int fd, k;
 
-	snprintf(dir, sizeof(dir), "%.*s", base - 1 == e->path ? 1 : (int)(base - 1 - e->path),
-	    e->path);
-	if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) < 0)
+	if ((fd = fs_open_parent(e->path, msg, sizeof(msg))) < 0)
 		return;
 	if (fstat(fd, &st) == 0) {
 		e->dir_dev = st.st_dev;

@@ -206,8 +206,7 @@ refuse_unrecorded(struct run *r, const struct plan *pl, const struct name *n, in
 static void
 plan_link(struct run *r, struct plan *pl)
 {
-	const struct state_end *user, *me;
-	const char *base;
+	const struct state_end *user;
 	int k;
 
 	for (k = 0; k < 2; k++) {
@@ -219,9 +218,9 @@ plan_link(struct run *r, struct plan *pl)
 			return;
 		}
 	}
-	base = strrchr(pl->path, '/') + 1;
+	/* The end recorded at this place: this end itself, or another in the way. */
 	user = state_end_at(&r->s, pl->d[0].mine.dir->st.st_dev,
-	    pl->d[0].mine.dir->st.st_ino, base);
+	    pl->d[0].mine.dir->st.st_ino, strrchr(pl->path, '/') + 1);
 	if (user != NULL && strcmp(user->link, pl->link->name) == 0 &&
 	    strcmp(user->domain, pl->peer_domain) == 0) {
 		log_error(PLAN_FMT "%s: guest %s's end of this link has the same path; each end needs its own",
@@ -236,13 +235,12 @@ plan_link(struct run *r, struct plan *pl)
 		r->errors++;
 		return;
 	}
-	me = user;
 	plan_peer(r, pl);
 	for (k = 0; k < 2; k++) {
 		struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
 
 		name_look(r, n);
-		if (n->exists && !name_is(n, me, k)) {
+		if (n->exists && !name_is(n, user, k)) {
 			if (refuse_unrecorded(r, pl, n, k))
 				continue;
 			pl->d[k].act = ACT_ADOPT;
@@ -268,6 +266,14 @@ plan_link(struct run *r, struct plan *pl)
 }
 
 /* --- prepare: doing it --- */
+
+/* Records st as what this end's name k holds now. */
+static void
+record_name(struct run *r, const struct plan *pl, int k, const struct stat *st,
+    const struct timespec *birth)
+{
+	state_end_set(&r->s, state_find_end(&r->s, pl->link->name, r->domain), k, st, birth);
+}
 
 static void
 fail_step(struct run *r, const struct plan *pl, const char *path, const char *what)
@@ -306,8 +312,7 @@ do_join(struct run *r, struct plan *pl, int k)
 		fail_step(r, pl, n->full, "link");
 		return;
 	} else {
-		state_end_set(&r->s, state_find_end(&r->s, pl->link->name, r->domain), k,
-		    &peer->st, &peer->birth);
+		record_name(r, pl, k, &peer->st, &peer->birth);
 		r->joined++;
 	}
 	/* What the peer wrote while this end was down waits in d[0]. */
@@ -346,8 +351,7 @@ execute(struct run *r, struct plan *pl)
 				fail_step(r, pl, n->full, "create FIFO");
 			} else {
 				FAULT_POINT("prepare: after mkfifo, owner and mode");
-				state_end_set(&r->s, state_find_end(&r->s, pl->link->name, r->domain),
-				    k, &n->st, &n->birth);
+				record_name(r, pl, k, &n->st, &n->birth);
 				r->created++;
 			}
 			break;

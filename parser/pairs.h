@@ -99,6 +99,9 @@ int	pairs_error_concerns(const struct pairs *p,
  */
 int	pairs_concerns(const struct pairs *p, const char *domain);
 
+/* Nonzero when an error of pairs.ini concerns guest domain: it must not start. */
+int	pairs_refuses(const struct pairs *p, const char *domain);
+
 /* The backlog policy of link l. */
 enum backlog pairs_backlog(const struct pairs *p, const struct link *l);
 

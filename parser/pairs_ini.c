@@ -680,16 +680,20 @@ pairs_error_concerns(const struct pairs *p, const struct config_error *e,
 }
 
 int
-pairs_concerns(const struct pairs *p, const char *domain)
+pairs_refuses(const struct pairs *p, const char *domain)
 {
 	size_t i;
 
-	if (pairs_mentions(p, domain))
-		return 1;
 	for (i = 0; i < p->nerrors; i++)
 		if (pairs_error_concerns(p, &p->errors[i], domain))
 			return 1;
 	return 0;
+}
+
+int
+pairs_concerns(const struct pairs *p, const char *domain)
+{
+	return pairs_mentions(p, domain) || pairs_refuses(p, domain);
 }
 
 enum backlog

@@ -10,14 +10,9 @@
 setup
 S=$T/sticky
 mkdir -m 1777 "$S"
-pairs <<INI
-[l1]
-ga = p1
-gb = p1
-[l2]
-gc = p1
-gd = p1
-INI
+# The review's set-up: links l1 (ga, gb) and l2 (gc, gd), each on port p1.
+two_links() { printf '[l1]\nga = p1\ngb = p1\n[l2]\ngc = p1\ngd = p1\n' | pairs; }
+two_links
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 # xml GUEST PATH: GUEST's XML with the pipe channel p1 at PATH, in $T/GUEST.xml.
 xml() { domain "$1" "pipe:p1:$2" >"$T/$1.xml"; }
@@ -68,14 +63,7 @@ check "two ports of one guest at one place through a bind mount: refused" \
 	refused "$T/bind/x: also the path of port p1 (link l1)" ga prepare begin <"$T/ga2.xml"
 check "  nothing was made" eval 'absent "$S/x.in" && absent "$S/x.out"'
 umount "$T/bind"
-pairs <<INI
-[l1]
-ga = p1
-gb = p1
-[l2]
-gc = p1
-gd = p1
-INI
+two_links
 
 # 2. A hard link to a FIFO of the hook's is not its own name.
 saved_hardlinks=$(cat /proc/sys/fs/protected_hardlinks)

@@ -23,18 +23,6 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Nonzero when some error of p concerns guest domain. */
-static int
-stopped(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; i < p->nerrors; i++)
-		if (pairs_error_concerns(p, &p->errors[i], domain))
-			return 1;
-	return 0;
-}
-
 /* Every guest that the file or an error names and whose start an error stops. */
 static void
 render_stopped(const struct pairs *p, FILE *out)
@@ -56,7 +44,7 @@ render_stopped(const struct pairs *p, FILE *out)
 		qsort(names, n, sizeof(*names), cmp_str);
 	fputs("stopped:", out);
 	for (i = 0; i < n; i++)
-		if ((i == 0 || strcmp(names[i], names[i - 1]) != 0) && stopped(p, names[i]))
+		if ((i == 0 || strcmp(names[i], names[i - 1]) != 0) && pairs_refuses(p, names[i]))
 			fprintf(out, " %s", names[i][0] ? names[i] : "\"\"");
 	fputc('\n', out);
 	free(names);
