@@ -3,9 +3,9 @@
  *
  * Says before a start what the hook would refuse at it, with the hook's own
  * code: every error of pairs.ini, then for each guest's XML (the files
- * given, or else the defined guests' XML from virsh) a dry run of
- * wire_prepare against today's state and disk, which prints exactly the
- * messages a start would. A dry run sees one guest; what only shows when the
+ * given, or else the defined guests' XML from virsh) the hook's plan of its
+ * prepare against today's state and disk, which reports exactly the
+ * refusals a start would. A dry run sees one guest; what only shows when the
  * second end of a link starts (both ends on one path, ends on two file
  * systems, one path in two links) is checked here across the XML given, for
  * links with no end attached (with an end attached, the dry run sees it).
@@ -71,7 +71,6 @@ struct check {
 	int			 errors;
 };
 
-#define END_FMT		CMD_END_FMT
 #define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
 
 /* --- the guests' XML --- */
@@ -181,10 +180,11 @@ collect_ends(struct check *c, struct guest *g)
 }
 
 static void
-check_guest(struct check *c, struct guest *g, FILE *devnull)
+check_guest(struct check *c, struct guest *g)
 {
-	struct wire_opts o = { devnull };
 	const char *name = g->xml.name;
+	struct wiring *w;
+	int rc;
 	size_t before = c->nends;
 
 	if (!pairs_concerns(c->p, name))
@@ -197,7 +197,9 @@ check_guest(struct check *c, struct guest *g, FILE *devnull)
 		c->errors++;
 		return;
 	}
-	if (wire_prepare(name, &g->xml, c->p, &o) != 0) {
+	rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
+	wire_free(w);
+	if (rc != 0) {
 		g->refused = 1;
 		c->errors++;
 		return;
@@ -256,11 +258,9 @@ check_shared_paths(struct check *c)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			log_error(END_FMT "%s: guest %s's end of this link has the same path; each end needs its own",
-			    END_ARGS(b), b->port->path, a->g->xml.name);
+			wire_refuse_same_path(END_ARGS(b), b->port->path, a->g->xml.name);
 		else
-			log_error(END_FMT "%s: already in use by guest %s (link %s)",
-			    END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
+			wire_refuse_in_use(END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
 		b->g->refused = 1;
 		c->errors++;
 	}
@@ -285,6 +285,18 @@ dir_dev(const char *path, dev_t *dev)
 	return rc;
 }
 
+/* The hook's words when b's guest starts second: .in is the peer's .out. */
+static void
+two_fs(const struct end *a, const struct end *b, int k)
+{
+	char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
+	char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
+
+	wire_refuse_two_fs(END_ARGS(b), mine, a->g->xml.name, peer);
+	free(mine);
+	free(peer);
+}
+
 static void
 check_file_systems(struct check *c)
 {
@@ -304,11 +316,8 @@ check_file_systems(struct check *c)
 			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
 			    da == db)
 				continue;
-			/* The hook's words when b's guest starts second: .in is the peer's .out. */
 			for (k = 0; k < 2; k++)
-				log_error(END_FMT "%s%s and guest %s's %s%s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
-				    END_ARGS(b), b->port->path, fifo_suffix[k], a->g->xml.name,
-				    a->port->path, fifo_suffix[1 - k]);
+				two_fs(a, b, k);
 			b->g->refused = 1;
 			c->errors++;
 		}
@@ -376,7 +385,6 @@ cmd_check(int argc, char **argv)
 	char msg[PATH_MAX + 256];
 	struct check c;
 	struct pairs p;
-	FILE *devnull;
 	size_t i, n;
 	unsigned models;
 	int ch, rc, selinux = 0, known;
@@ -412,14 +420,8 @@ cmd_check(int argc, char **argv)
 		read_files(&c, argc - optind, argv + optind);
 	else
 		fetch_defined(&c);
-	if ((devnull = fopen("/dev/null", "we")) == NULL) {
-		log_error("/dev/null: %s", strerror(errno));
-		c.errors++;
-	} else {
-		for (i = 0; i < c.ng; i++)
-			check_guest(&c, &c.g[i], devnull);
-		fclose(devnull);
-	}
+	for (i = 0; i < c.ng; i++)
+		check_guest(&c, &c.g[i]);
 	check_shared_paths(&c);
 	check_file_systems(&c);
 	check_access(&c, models, known);

@@ -2,8 +2,8 @@
  * cmd_plan.c: "vserlink plan DOMAIN prepare|release < domain.xml".
  *
  * Prints, one step a line on stdout, what the hook would do for the event,
- * and changes nothing: the hook's own code runs with wire_opts.plan set, so
- * the plan and the deed cannot disagree. Errors and the exit status are the
+ * and changes nothing: the hook's own plan (wire.h), printed instead of
+ * taken, so the plan and the deed cannot disagree. Errors and the exit status are the
  * hook's. Release needs no XML: the hook takes its paths from its state.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include "alloc.h"
 #include "cmd.h"
-#include "read_all.h"
+#include "hook.h"
 #include "config.h"
 #include "log.h"
 #include "wire.h"
@@ -28,37 +28,25 @@ static const char usage[] =
     "refuse, with the hook's messages on stderr.\n"
     "  -c FILE    read FILE instead of " CONFIG_DEFAULT " (or $" CONFIG_ENV ")\n";
 
+/* The hook's own plan of the event, printed instead of taken. */
 static int
-plan_prepare(const struct pairs *p, const char *domain)
+plan_event(const struct pairs *p, const char *domain, int release)
 {
-	struct wire_opts o = { stdout };
+	struct wiring *w;
 	struct domain xml;
-	char *buf, *what;
-	size_t len;
 	int rc;
 
-	if (isatty(STDIN_FILENO)) {
-		log_error("guest %s: expects the domain XML on stdin", domain);
-		return 1;
-	}
-	if ((buf = read_all(STDIN_FILENO, CMD_MAX_XML, &len)) == NULL) {
-		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
-		    strerror(errno));
-		return 1;
-	}
-	what = xasprintf("guest %s", domain);
-	rc = cmd_parse_xml(what, buf, len, &xml);
-	free(what);
-	free(buf);
-	if (rc < 0)
-		return 1;
-	if (xml.name != NULL && strcmp(xml.name, domain) != 0) {
-		log_error("guest %s: the domain XML on stdin is guest %s's", domain, xml.name);
-		rc = 1;
+	if (release) {
+		rc = wire_plan_release(domain, p, WIRE_LOOK, &w);
 	} else {
-		rc = wire_prepare(domain, &xml, p, &o);
+		if (hook_read_xml(domain, &xml) < 0)
+			return 1;
+		rc = wire_plan_prepare(domain, &xml, p, WIRE_LOOK, &w);
+		domain_free(&xml);
 	}
-	domain_free(&xml);
+	if (rc == 0)
+		wire_print(w, stdout);
+	wire_free(w);
 	return rc;
 }
 
@@ -67,7 +55,6 @@ cmd_plan(int argc, char **argv)
 {
 	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
 	const char *config = NULL, *domain, *op;
-	struct wire_opts o = { stdout };
 	struct pairs p;
 	int c, rc;
 
@@ -90,13 +77,13 @@ cmd_plan(int argc, char **argv)
 	}
 	if (strcmp(op, "release") == 0) {
 		/* As the hook: a missing or broken pairs.ini still names the state_dir. */
-		rc = wire_release(domain, &p, &o);
+		rc = plan_event(&p, domain, 1);
 	} else if (rc == 1 || !pairs_concerns(&p, domain)) {
 		cmd_note("guest %s: %s %s; the hook does nothing", domain, config,
 		    rc == 1 ? "does not exist" : "has no link for it");
 		rc = 0;
 	} else {
-		rc = plan_prepare(&p, domain);
+		rc = plan_event(&p, domain, 0);
 	}
 	pairs_free(&p);
 	return rc;

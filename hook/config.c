@@ -29,3 +29,23 @@ config_load(const char *path, struct pairs *p)
 	log_error("%s: %s", path, strerror(errno));
 	return -1;
 }
+
+int
+config_report_errors(const struct pairs *p, const char *domain)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++) {
+		const struct config_error *e = &p->errors[i];
+
+		if (domain != NULL && !pairs_error_concerns(p, e, domain))
+			continue;
+		if (e->line)
+			log_error("%s:%u: %s", p->path, e->line, e->message);
+		else
+			log_error("%s: %s", p->path, e->message);
+		n++;
+	}
+	return n;
+}

@@ -17,4 +17,7 @@ const char	*config_path(const char *override);
  */
 int		 config_load(const char *path, struct pairs *p);
 
+/* Reports p's errors that concern guest domain (NULL: all) as PATH:LINE: MESSAGE; returns how many. */
+int		 config_report_errors(const struct pairs *p, const char *domain);
+
 #endif

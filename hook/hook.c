@@ -46,15 +46,43 @@ warn_unusable(const struct pairs *p)
 			log_warning("%s: %s", p->path, p->errors[i].message);
 }
 
-static int
-on_prepare(const char *config, const char *domain)
+int
+hook_read_xml(const char *domain, struct domain *xml)
 {
-	struct pairs p;
-	struct domain xml;
-	struct wire_opts o = { NULL };
 	char err[256];
 	char *buf;
 	size_t len;
+	int rc;
+
+	if (isatty(STDIN_FILENO)) {
+		log_error("guest %s: expects the domain XML on stdin", domain);
+		return -1;
+	}
+	if ((buf = read_all(STDIN_FILENO, MAX_XML_SIZE, &len)) == NULL) {
+		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
+		    strerror(errno));
+		return -1;
+	}
+	rc = domain_parse(buf, len, xml, err, sizeof(err));
+	free(buf);
+	if (rc < 0) {
+		log_error("guest %s: %s", domain, err);
+		return -1;
+	}
+	if (xml->name != NULL && strcmp(xml->name, domain) != 0) {
+		log_error("guest %s: the domain XML on stdin is guest %s's", domain, xml->name);
+		domain_free(xml);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+on_prepare(const char *config, const char *domain)
+{
+	struct wiring *w;
+	struct pairs p;
+	struct domain xml;
 	int rc;
 
 	if ((rc = config_load(config, &p)) != 0 || !pairs_concerns(&p, domain)) {
@@ -64,31 +92,16 @@ on_prepare(const char *config, const char *domain)
 		drain_stdin();
 		return rc < 0 ? 1 : 0;
 	}
-	if (isatty(STDIN_FILENO)) {
-		log_error("guest %s: expects the domain XML on stdin", domain);
+	if (hook_read_xml(domain, &xml) < 0) {
 		pairs_free(&p);
 		return 1;
 	}
-	if ((buf = read_all(STDIN_FILENO, MAX_XML_SIZE, &len)) == NULL) {
-		log_error("guest %s: cannot read the domain XML from stdin: %s", domain,
-		    strerror(errno));
-		pairs_free(&p);
-		return 1;
-	}
-	rc = domain_parse(buf, len, &xml, err, sizeof(err));
-	free(buf);
-	if (rc < 0) {
-		log_error("guest %s: %s", domain, err);
-		pairs_free(&p);
-		return 1;
-	}
-	if (xml.name != NULL && strcmp(xml.name, domain) != 0) {
-		log_error("guest %s: the domain XML on stdin is guest %s's", domain, xml.name);
-		rc = 1;
-	} else {
-		rc = wire_prepare(domain, &xml, &p, &o);
-	}
+	rc = wire_plan_prepare(domain, &xml, &p, WIRE_ACT, &w);
+	/* The XML is not needed to act: its paths are in the plan. */
 	domain_free(&xml);
+	if (rc == 0)
+		rc = wire_apply(w);
+	wire_free(w);
 	pairs_free(&p);
 	return rc;
 }
@@ -96,8 +109,8 @@ on_prepare(const char *config, const char *domain)
 static int
 on_release(const char *config, const char *domain)
 {
+	struct wiring *w;
 	struct pairs p;
-	struct wire_opts o = { NULL };
 	int rc;
 
 	drain_stdin();
@@ -106,7 +119,10 @@ on_release(const char *config, const char *domain)
 		pairs_free(&p);
 		return 1;
 	}
-	rc = wire_release(domain, &p, &o);
+	rc = wire_plan_release(domain, &p, WIRE_ACT, &w);
+	if (rc == 0)
+		rc = wire_apply(w);
+	wire_free(w);
 	pairs_free(&p);
 	return rc;
 }

@@ -13,6 +13,14 @@
 #ifndef VSERLINK_HOOK_H
 #define VSERLINK_HOOK_H
 
+#include "domain.h"
+
+/*
+ * Reads guest domain's XML from stdin (not a terminal) and parses it: 0, or
+ * -1 after reporting why it cannot be used (the XML of another guest too).
+ */
+int	hook_read_xml(const char *domain, struct domain *xml);
+
 /* Returns the exit status: 0 or 1. */
 int	hook_event(const char *config, const char *domain, const char *op,
 	    const char *subop, const char *extra);

@@ -1,11 +1,16 @@
 /*
- * wire.h: the wiring of linked ports, on prepare and on release.
+ * wire.h: the wiring of linked ports, on prepare and on release, as data.
  *
  * For a link between guest A's pipe path P and guest B's pipe path Q, the
  * wiring is two FIFOs with two names each: P.out = Q.in (A writes, B reads)
  * and P.in = Q.out (B writes, A reads), hard links on one file system. An
  * end that prepares while its peer is attached joins the very FIFOs the
  * peer's QEMU holds open; otherwise it creates them and the peer joins later.
+ *
+ * A plan is worked out first, every refusal reported before anything is
+ * touched: a list of steps, each naming what it expects to find. The hook
+ * applies it; "vserlink plan" prints it; "vserlink check" only wants the
+ * refusals. The three cannot drift apart.
  */
 #ifndef VSERLINK_WIRE_H
 #define VSERLINK_WIRE_H
@@ -14,26 +19,44 @@
 
 #include "domain.h"
 #include "pairs.h"
-#include "state.h"
 
-struct wire_opts {
-	/* Non-NULL: print each step as a line here and change nothing. */
-	FILE	*plan;
-};
+struct wiring;
 
-/*
- * Wires every link of guest domain that pairs.ini declares, with the ports
- * of its XML. Returns 0, or 1 after reporting every problem found; nothing
- * is changed when a problem is found before the first change.
- */
-int	wire_prepare(const char *domain, const struct domain *xml,
-	    const struct pairs *p, const struct wire_opts *o);
+/* How a plan opens the state: to look at it, or locked, to act on it. */
+enum wire_mode { WIRE_LOOK, WIRE_ACT };
 
 /*
- * Removes every name prepare made for guest domain, as its state records
- * them (they came from its XML at prepare), whatever pairs.ini says now.
+ * The steps that wire every link pairs.ini declares for guest domain, with
+ * the ports of its XML. Returns 0, or 1 after reporting every refusal; *w is
+ * set either way and freed with wire_free.
  */
-int	wire_release(const char *domain, const struct pairs *p,
-	    const struct wire_opts *o);
+int	wire_plan_prepare(const char *domain, const struct domain *xml,
+	    const struct pairs *p, enum wire_mode m, struct wiring **w);
+
+/*
+ * The steps that remove every name prepare made for guest domain, as the
+ * state records them (from its XML at prepare), whatever pairs.ini says now.
+ */
+int	wire_plan_release(const char *domain, const struct pairs *p,
+	    enum wire_mode m, struct wiring **w);
+
+/* Takes the steps of a plan made with WIRE_ACT: 0, or 1 after reporting. */
+int	wire_apply(struct wiring *w);
+
+/* One line a step: mkfifo PATH, link EXISTING NEW, unlink PATH, drain PATH. */
+void	wire_print(const struct wiring *w, FILE *out);
+
+void	wire_free(struct wiring *w);
+
+/*
+ * The refusals that only the second end's start meets, for "vserlink check",
+ * which predicts them across the guests' XML; the texts are the hook's.
+ */
+void	wire_refuse_same_path(const char *domain, const char *link, const char *port,
+	    const char *path, const char *peer);
+void	wire_refuse_in_use(const char *domain, const char *link, const char *port,
+	    const char *path, const char *user, const char *user_link);
+void	wire_refuse_two_fs(const char *domain, const char *link, const char *port,
+	    const char *name, const char *peer, const char *peer_name);
 
 #endif

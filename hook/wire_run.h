@@ -1,6 +1,6 @@
 /*
- * wire_run.h: what wire.c (prepare) and wire_release.c (release) share, the
- * state of one run of the hook over a guest's links. Not an interface.
+ * wire_run.h: a plan's data, shared by the files that make and take it
+ * (wire_prepare.c, wire_release.c, wire_apply.c). Not an interface.
  */
 #ifndef VSERLINK_WIRE_RUN_H
 #define VSERLINK_WIRE_RUN_H
@@ -22,12 +22,7 @@ struct dir {
 	struct stat	 st;
 };
 
-struct dirs {
-	struct dir	*v;
-	size_t		 n, cap, last;
-};
-
-/* One name of a FIFO: P.in or P.out of some end. */
+/* One name of a FIFO: P.in or P.out of some end, and what is there now. */
 struct name {
 	struct dir	*dir;
 	char		 base[NAME_MAX + 1];
@@ -35,6 +30,7 @@ struct name {
 	struct stat	 st;
 	struct timespec	 birth;
 	int		 exists;
+	int		 failed;	/* a step on it failed: the next ones are skipped */
 };
 
 enum action {
@@ -45,13 +41,13 @@ enum action {
 	ACT_ADOPT,	/* our FIFO from a run that died before recording it */
 };
 
-/* d[0]: our .in is the peer's .out; d[1]: our .out is the peer's .in. */
-struct plan {
-	const struct link	*link;
-	const char		*port;
-	char			*path;		/* from the XML, without "//" */
-	const char		*peer_domain;
-	const char		*peer_path;
+/* A linked port. d[0]: our .in is the peer's .out; d[1]: our .out is the peer's .in. */
+struct port_plan {
+	const char	*link;
+	const char	*port;		/* NULL on release */
+	char		*path;		/* without "//" */
+	const char	*peer_domain;
+	int		 discard;	/* the link drops the backlog on joining */
 	struct {
 		struct name	 mine, peer;
 		enum action	 act;
@@ -59,49 +55,60 @@ struct plan {
 	} d[2];
 };
 
-struct run {
+enum step_op { STEP_MKFIFO, STEP_LINK, STEP_UNLINK, STEP_DRAIN };
+
+struct step {
+	enum step_op		 op;
+	struct port_plan	*pl;
+	int			 k;	/* at pl->d[k].mine; LINK, DRAIN: the FIFO of pl->d[k].peer */
+};
+
+struct wiring {
 	const char		*domain;
 	const struct pairs	*p;
-	const struct wire_opts	*o;
+	int			 release;
 	struct state		 s;
-	struct dirs		 dirs;
-	struct plan		*plans;
+	struct dir		**dirs;
+	size_t			 ndirs, dirs_cap;
+	struct port_plan	*plans;
 	size_t			 nplans;
+	struct step		*steps;
+	size_t			 nsteps, steps_cap;
 	int			 errors;
 	/* For the one syslog line per event: a line per FIFO costs more than the FIFO. */
 	unsigned long		 created, joined, removed;
 	long			 dropped;
 };
 
-/* The directory of path + sfx, opened once a run, and the name in it; -1 when
+/* Prefix of a message about a port: "guest G: link L (PORT): ", or without the port on release. */
+#define PL_FMT		"guest %s: link %s%s%s%s: "
+#define PL_ARGS(w, pl)	(w)->domain, (pl)->link, (pl)->port ? " (" : "", \
+			(pl)->port ? (pl)->port : "", (pl)->port ? ")" : ""
+
+struct wiring *wiring_new(const char *domain, const struct pairs *p, int release);
+/* The directory of path + sfx, opened once a plan, and the name in it; -1 when
  * the directory is unusable (n->dir->error says why). n->full is always set. */
-int	name_init(struct run *r, struct name *n, const char *path, const char *sfx);
+int	name_init(struct wiring *w, struct name *n, const char *path, const char *sfx);
 /* Fills exists, st and birth from what is at n now. */
-void	name_look(struct run *r, struct name *n);
+void	name_look(struct name *n);
 /* Nonzero when n holds the FIFO recorded for name k of end e (NULL: none). */
 int	name_is(const struct name *n, const struct state_end *e, int k);
 /* Why a non-FIFO or a foreign FIFO at a name is in the way. */
 const char *what_is(const struct stat *st);
 /*
- * What a run of ours left at n, name k of guest r->domain's end of link, when
+ * What a run of ours left at n, name k of guest w->domain's end of link, when
  * it died before recording it: a name pending for the guest that holds a
  * FIFO no one else has (root's or the owner's, one name), or the peer's FIFO
  * that this name was joining.
  */
-int	adoptable(struct run *r, const struct name *n, const char *link, int k);
-/* Before the unlink of n, name k of end e: drops its record (see wire_run.c). */
-void	forget_before_unlink(struct run *r, struct state_end *e, int k,
-	    const struct name *n);
-/* A run over domain's links with nothing open yet. */
-void	run_init(struct run *r, const char *domain, const struct pairs *p,
-	    const struct wire_opts *o);
+int	adoptable(struct wiring *w, const struct name *n, const char *link, int k);
+void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
 /*
- * Opens state_dir (create: makes it if missing), locks it unless planning and
- * loads the state: 0; 1 when there is no state_dir and create is 0; -1 after
- * reporting the problem.
+ * Opens state_dir (WIRE_ACT on prepare: makes it if missing), locked for
+ * WIRE_ACT, and loads it: 0; 1 when there is no state_dir and nothing is
+ * made; -1 after reporting the problem.
  */
-int	open_state(struct run *r, int create);
-void	save_state(struct run *r);
-void	run_free(struct run *r);
+int	open_state(struct wiring *w, enum wire_mode m, int create);
+void	save_state(struct wiring *w);
 
 #endif

@@ -1,0 +1,202 @@
+/* wire_apply.c: taking a plan's steps, or printing them; see wire.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fault.h"
+#include "fsops.h"
+#include "log.h"
+#include "wire_run.h"
+
+void
+wire_print(const struct wiring *w, FILE *out)
+{
+	const struct step *s;
+
+	for (s = w->steps; s < w->steps + w->nsteps; s++) {
+		const struct name *n = &s->pl->d[s->k].mine;
+
+		switch (s->op) {
+		case STEP_MKFIFO:
+			fprintf(out, "mkfifo %s\n", n->full);
+			break;
+		case STEP_LINK:
+			fprintf(out, "link %s %s\n", s->pl->d[s->k].peer.full, n->full);
+			break;
+		case STEP_UNLINK:
+			fprintf(out, "unlink %s\n", n->full);
+			break;
+		case STEP_DRAIN:
+			fprintf(out, "drain %s\n", n->full);
+			break;
+		}
+	}
+}
+
+static struct state_end *
+own_end(struct wiring *w, const struct port_plan *pl)
+{
+	return state_find_end(&w->s, pl->link, w->domain);
+}
+
+/*
+ * The record of a name is dropped, and the name made pending, in the state
+ * saved before the unlink. If it is the FIFO's last name, every record of
+ * the FIFO goes: dropped after the unlink, a run killed in between would
+ * leave the record of a freed inode, and the next FIFO to get that inode
+ * number, anyone's, would pass for ours. Until the unlink, the pending name
+ * is adoptable by the next run.
+ */
+static void
+forget_before_unlink(struct wiring *w, struct state_end *e, int k, const struct name *n)
+{
+	state_add_pending(&w->s, w->domain, n->full);
+	state_end_set(&w->s, e, k, NULL, NULL);
+	if (n->st.st_nlink == 1)
+		state_forget(&w->s, &n->st, &n->birth);
+}
+
+/*
+ * Saved before the first step, so that release cleans up after a start that
+ * fails: each end, and what each of its names holds or will hold. A name
+ * about to be made or to join the peer's FIFO is pending (recorded once it
+ * holds it); a name about to be removed loses its record first.
+ */
+static void
+record_intent(struct wiring *w)
+{
+	struct port_plan *pl;
+	const struct step *s;
+	int k;
+
+	for (pl = w->plans; !w->release && pl < w->plans + w->nplans; pl++) {
+		struct state_end *e = state_set_end(&w->s, pl->link, w->domain, pl->path,
+		    &pl->d[0].mine.dir->st);
+
+		for (k = 0; k < 2; k++)
+			if (pl->d[k].act == ACT_KEEP || pl->d[k].act == ACT_ADOPT)
+				state_end_set(&w->s, e, k, &pl->d[k].mine.st, &pl->d[k].mine.birth);
+	}
+	for (s = w->steps; s < w->steps + w->nsteps; s++) {
+		const struct name *n = &s->pl->d[s->k].mine;
+
+		if (s->op == STEP_UNLINK)
+			forget_before_unlink(w, own_end(w, s->pl), s->k, n);
+		else if (s->op == STEP_MKFIFO || (s->op == STEP_LINK && s->pl->d[s->k].act == ACT_LINK))
+			state_add_pending(&w->s, w->domain, n->full);
+	}
+}
+
+static void
+step_failed(struct wiring *w, const struct step *s, const char *what)
+{
+	const struct port_plan *pl = s->pl;
+	const char *path = pl->d[s->k].mine.full;
+	int e = errno;
+
+	if (w->release)
+		log_warning(PL_FMT "%s: cannot remove: %s", PL_ARGS(w, pl), path,
+		    e == ESTALE ? "changed while vserlink worked on it" : strerror(e));
+	else if (e == ESTALE)
+		log_error(PL_FMT "%s: changed while vserlink worked on it; left alone",
+		    PL_ARGS(w, pl), path);
+	else if (e == EXDEV)
+		log_error(PL_FMT "%s: cannot %s: not on the same file system as guest %s's end; both ends of a link must be on one",
+		    PL_ARGS(w, pl), path, what, pl->peer_domain);
+	else
+		log_error(PL_FMT "%s: cannot %s: %s", PL_ARGS(w, pl), path, what, strerror(e));
+	w->errors += !w->release;
+	s->pl->d[s->k].mine.failed = 1;
+}
+
+static void
+take_step(struct wiring *w, const struct step *s)
+{
+	const struct settings *set = &w->p->settings;
+	struct name *n = &s->pl->d[s->k].mine;
+	const struct name *peer = &s->pl->d[s->k].peer;
+	long dropped;
+
+	if (n->failed)
+		return;
+	switch (s->op) {
+	case STEP_MKFIFO:
+		if (fs_mkfifo(n->dir->fd, n->base, set->owner, set->group, set->mode,
+		    &n->st, &n->birth) < 0) {
+			step_failed(w, s, "create FIFO");
+			return;
+		}
+		FAULT_POINT("prepare: after mkfifo, owner and mode");
+		state_end_set(&w->s, own_end(w, s->pl), s->k, &n->st, &n->birth);
+		w->created++;
+		break;
+	case STEP_LINK:
+		if (fs_link(peer->dir->fd, peer->base, &peer->st, n->dir->fd, n->base) < 0) {
+			step_failed(w, s, "link");
+			return;
+		}
+		state_end_set(&w->s, own_end(w, s->pl), s->k, &peer->st, &peer->birth);
+		w->joined++;
+		break;
+	case STEP_UNLINK:
+		if (w->release)
+			FAULT_POINT("release: checked, before unlink");
+		if (fs_unlink(n->dir->fd, n->base, &n->st) < 0) {
+			step_failed(w, s, "remove a stale FIFO");
+			return;
+		}
+		if (w->release)
+			FAULT_POINT("release: after unlink");
+		else
+			FAULT_POINT("prepare: after unlink of a stale FIFO");
+		w->removed++;
+		break;
+	case STEP_DRAIN:
+		if ((dropped = fs_drain(n->dir->fd, n->base, &peer->st)) < 0) {
+			step_failed(w, s, "drain");
+			return;
+		}
+		w->dropped += dropped;
+		break;
+	}
+}
+
+/* Release: the guest's ends go once their names are gone. */
+static void
+drop_ends(struct wiring *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->s.nends; i++)
+		if (strcmp(w->s.ends[i].domain, w->domain) == 0)
+			w->s.ends[i].dead = 1;
+}
+
+int
+wire_apply(struct wiring *w)
+{
+	size_t i;
+
+	if (w->s.lockfd < 0)		/* nothing of this guest's in the state */
+		return w->errors ? 1 : 0;
+	if (w->nsteps > 0 || !w->release) {
+		record_intent(w);
+		save_state(w);
+		if (w->errors)
+			return 1;
+	}
+	for (i = 0; i < w->nsteps; i++)
+		take_step(w, &w->steps[i]);
+	if (w->release)
+		drop_ends(w);
+	state_clear_pending(&w->s, w->domain);
+	save_state(w);
+	if (w->release)
+		log_info("guest %s: released: %lu FIFO names removed%s", w->domain, w->removed,
+		    w->errors ? "; with errors" : "");
+	else
+		log_info("guest %s: prepared %zu link%s: %lu FIFOs created, %lu joined, %ld bytes of backlog dropped%s",
+		    w->domain, w->nplans, w->nplans == 1 ? "" : "s", w->created, w->joined,
+		    w->dropped, w->errors ? "; with errors" : "");
+	return w->errors ? 1 : 0;
+}

@@ -1,0 +1,323 @@
+/* wire_prepare.c: the plan of a prepare; see wire.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "config.h"
+#include "fsops.h"
+#include "log.h"
+#include "wire_run.h"
+
+/* --- what needs nothing but pairs.ini and the XML --- */
+
+static void
+collect_plans(struct wiring *w)
+{
+	const struct pairs *p = w->p;
+	size_t i, j;
+
+	for (i = 0; i < p->nlinks; i++) {
+		const struct link *l = &p->links[i];
+
+		for (j = 0; j < l->nends; j++) {
+			struct port_plan *pl;
+
+			if (strcmp(l->ends[j].domain, w->domain) != 0)
+				continue;
+			w->plans = xreallocarray(w->plans, w->nplans + 1, sizeof(*w->plans));
+			pl = &w->plans[w->nplans++];
+			memset(pl, 0, sizeof(*pl));
+			pl->link = l->name;
+			pl->port = l->ends[j].port;
+			pl->peer_domain = l->ends[1 - j].domain;
+			pl->discard = pairs_backlog(p, l) == BACKLOG_DISCARD;
+			break;
+		}
+	}
+}
+
+static void
+check_ports(struct wiring *w, const struct domain *xml)
+{
+	struct port_plan *pl;
+	const struct domain_port *port;
+	const char *why;
+	size_t count;
+
+	for (pl = w->plans; pl < w->plans + w->nplans; pl++) {
+		port = domain_find_port(xml, pl->port, &count);
+		if (port == NULL)
+			log_error(PL_FMT "no such port in the domain XML", PL_ARGS(w, pl));
+		else if (count > 1)
+			log_error(PL_FMT "%zu ports have this name in the domain XML",
+			    PL_ARGS(w, pl), count);
+		else if (strcmp(port->type, "pipe") != 0)
+			log_error(PL_FMT "is type='%s'; a linked port must be type='pipe'",
+			    PL_ARGS(w, pl), port->type);
+		else if (port->path == NULL)
+			log_error(PL_FMT "has no <source path='...'/>", PL_ARGS(w, pl));
+		else if ((why = fs_bad_pipe_path(port->path)) != NULL)
+			log_error(PL_FMT "%s: %s", PL_ARGS(w, pl), port->path, why);
+		else {
+			pl->path = xstrdup(port->path);
+			fs_squeeze_slashes(pl->path);
+			continue;
+		}
+		w->errors++;
+	}
+}
+
+static int
+cmp_plan_path(const void *a, const void *b)
+{
+	const struct port_plan *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+/* By directory (device, inode) and name: what a path is, however spelt. */
+static int
+cmp_plan_place(const void *a, const void *b)
+{
+	const struct name *x = &(*(const struct port_plan *const *)a)->d[0].mine;
+	const struct name *y = &(*(const struct port_plan *const *)b)->d[0].mine;
+
+	if (x->dir->st.st_dev != y->dir->st.st_dev)
+		return x->dir->st.st_dev < y->dir->st.st_dev ? -1 : 1;
+	if (x->dir->st.st_ino != y->dir->st.st_ino)
+		return x->dir->st.st_ino < y->dir->st.st_ino ? -1 : 1;
+	return strcmp(x->base, y->base);
+}
+
+/*
+ * Two ports of this guest at one path: by spelling before anything is
+ * looked at, then (by_place) by what the paths are, which a bind mount hides.
+ */
+static void
+check_distinct(struct wiring *w, int by_place)
+{
+	int (*cmp)(const void *, const void *) = by_place ? cmp_plan_place : cmp_plan_path;
+	struct port_plan **v = xcalloc(w->nplans, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nplans; i++) {
+		const struct dir *d = w->plans[i].d[0].mine.dir;
+
+		if (by_place ? d != NULL && d->fd >= 0 : w->plans[i].path != NULL)
+			v[n++] = &w->plans[i];
+	}
+	qsort(v, n, sizeof(*v), cmp);
+	for (i = 1; i < n; i++) {
+		if (cmp(&v[i], &v[i - 1]) != 0)
+			continue;
+		log_error(PL_FMT "%s: also the path of port %s (link %s)",
+		    PL_ARGS(w, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link);
+		w->errors++;
+	}
+	free(v);
+}
+
+/* --- what to do, decided against the state and the disk --- */
+
+static void
+plan_peer(struct wiring *w, struct port_plan *pl)
+{
+	const struct state_end *peer = state_find_end(&w->s, pl->link, pl->peer_domain);
+	int k;
+
+	if (peer == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].peer;
+
+		/* Our .in is the peer's .out, and the other way round. */
+		if (name_init(w, n, peer->path, fifo_suffix[1 - k]) < 0) {
+			log_warning(PL_FMT "cannot join guest %s's end: %s; this end gets new FIFOs and the link works once %s restarts",
+			    PL_ARGS(w, pl), pl->peer_domain, n->dir->error, pl->peer_domain);
+			return;
+		}
+		name_look(n);
+		if (name_is(n, peer, 1 - k))
+			pl->d[k].peer_ok = 1;
+		else if (n->exists)
+			log_warning(PL_FMT "guest %s's %s %s; not joining it", PL_ARGS(w, pl),
+			    pl->peer_domain, n->full, what_is(&n->st));
+		else
+			log_warning(PL_FMT "guest %s is attached but %s is missing; the link works once %s restarts",
+			    PL_ARGS(w, pl), pl->peer_domain, n->full, pl->peer_domain);
+	}
+}
+
+/*
+ * Refuses what is at n, this end's name k that holds no FIFO recorded for
+ * it, unless a run of ours left it there (adoptable). A FIFO of the hook's
+ * under a name that is not its own is refused too: it is another end's, and
+ * taking it would join two links.
+ */
+static int
+refuse_unrecorded(struct wiring *w, const struct port_plan *pl, const struct name *n, int k)
+{
+	const struct state_end *owner;
+	int owner_k;
+
+	if (adoptable(w, n, pl->link, k))
+		return 0;
+	if ((owner = state_owner(&w->s, &n->st, &n->birth, &owner_k)) != NULL)
+		log_error(PL_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
+		    PL_ARGS(w, pl), n->full, owner->domain, owner->path, fifo_suffix[owner_k],
+		    owner->link);
+	else
+		log_error(PL_FMT "%s: %s", PL_ARGS(w, pl), n->full, what_is(&n->st));
+	w->errors++;
+	return 1;
+}
+
+/* The end recorded at this end's place: itself, none, or another in the way (refused). */
+static int
+check_place(struct wiring *w, const struct port_plan *pl, const struct state_end **user)
+{
+	const struct dir *d = pl->d[0].mine.dir;
+
+	*user = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, strrchr(pl->path, '/') + 1);
+	if (*user == NULL || (strcmp((*user)->link, pl->link) == 0 &&
+	    strcmp((*user)->domain, w->domain) == 0))
+		return 0;
+	if (strcmp((*user)->link, pl->link) == 0 && strcmp((*user)->domain, pl->peer_domain) == 0)
+		wire_refuse_same_path(w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
+	else
+		wire_refuse_in_use(w->domain, pl->link, pl->port, pl->path, (*user)->domain,
+		    (*user)->link);
+	w->errors++;
+	return -1;
+}
+
+/* What name k of the end gets: its FIFO is kept, made, joined, replaced or adopted. */
+static void
+plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *user, int k)
+{
+	struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
+
+	name_look(n);
+	if (n->exists && !name_is(n, user, k)) {
+		if (refuse_unrecorded(w, pl, n, k))
+			return;
+		pl->d[k].act = ACT_ADOPT;
+	}
+	if (!pl->d[k].peer_ok) {
+		if (!n->exists)
+			pl->d[k].act = ACT_CREATE;
+	} else if (peer->dir->st.st_dev != n->dir->st.st_dev) {
+		wire_refuse_two_fs(w->domain, pl->link, pl->port, n->full, pl->peer_domain,
+		    peer->full);
+		w->errors++;
+	} else if (!n->exists) {
+		pl->d[k].act = ACT_LINK;
+	} else if (!fs_same(&n->st, &peer->st)) {
+		pl->d[k].act = ACT_REPLACE;
+	} else {
+		pl->d[k].act = ACT_KEEP;
+	}
+}
+
+static void
+plan_link(struct wiring *w, struct port_plan *pl)
+{
+	const struct state_end *user;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct name *n = &pl->d[k].mine;
+
+		if (name_init(w, n, pl->path, fifo_suffix[k]) < 0) {
+			log_error(PL_FMT "%s", PL_ARGS(w, pl), n->dir->error);
+			w->errors++;
+			return;
+		}
+	}
+	if (check_place(w, pl, &user) < 0)
+		return;
+	plan_peer(w, pl);
+	for (k = 0; k < 2; k++)
+		plan_name(w, pl, user, k);
+}
+
+/* The actions as steps; what the peer wrote while this end was down waits in d[0]. */
+static void
+make_steps(struct wiring *w)
+{
+	struct port_plan *pl;
+	int k;
+
+	for (pl = w->plans; pl < w->plans + w->nplans; pl++) {
+		for (k = 0; k < 2; k++) {
+			switch (pl->d[k].act) {
+			case ACT_KEEP:
+			case ACT_ADOPT:
+				break;
+			case ACT_CREATE:
+				add_step(w, STEP_MKFIFO, pl, k);
+				break;
+			case ACT_REPLACE:
+				add_step(w, STEP_UNLINK, pl, k);
+				/* FALLTHROUGH */
+			case ACT_LINK:
+				add_step(w, STEP_LINK, pl, k);
+				if (k == 0 && pl->discard)
+					add_step(w, STEP_DRAIN, pl, k);
+				break;
+			}
+		}
+	}
+}
+
+int
+wire_plan_prepare(const char *domain, const struct domain *xml, const struct pairs *p,
+    enum wire_mode m, struct wiring **out)
+{
+	struct wiring *w = *out = wiring_new(domain, p, 0);
+	size_t i;
+
+	if ((w->errors = config_report_errors(p, domain)) > 0)
+		return 1;
+	collect_plans(w);
+	if (w->nplans == 0)
+		return 0;
+	check_ports(w, xml);
+	check_distinct(w, 0);
+	/* A host where nothing was ever linked has an empty state. */
+	if (w->errors || open_state(w, m, 1) < 0)
+		return 1;
+	for (i = 0; i < w->nplans; i++)
+		plan_link(w, &w->plans[i]);
+	check_distinct(w, 1);
+	if (w->errors == 0)
+		make_steps(w);
+	return w->errors ? 1 : 0;
+}
+
+/* --- the refusals a second start meets, in one place for check too --- */
+
+void
+wire_refuse_same_path(const char *domain, const char *link, const char *port,
+    const char *path, const char *peer)
+{
+	log_error("guest %s: link %s (%s): %s: guest %s's end of this link has the same path; each end needs its own",
+	    domain, link, port, path, peer);
+}
+
+void
+wire_refuse_in_use(const char *domain, const char *link, const char *port,
+    const char *path, const char *user, const char *user_link)
+{
+	log_error("guest %s: link %s (%s): %s: already in use by guest %s (link %s)",
+	    domain, link, port, path, user, user_link);
+}
+
+void
+wire_refuse_two_fs(const char *domain, const char *link, const char *port,
+    const char *name, const char *peer, const char *peer_name)
+{
+	log_error("guest %s: link %s (%s): %s and guest %s's %s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
+	    domain, link, port, name, peer, peer_name);
+}
