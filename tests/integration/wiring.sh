@@ -78,6 +78,28 @@ hook guesta prepare begin <"$T/a.xml"
 check "either guest may start first" wired "$P/a1" "$P/b1"
 hook guesta release end <"$T/a.xml"; hook guestb release end <"$T/b.xml"
 
+# Ten links whose ports are in ten directories: a plan opens each directory
+# once and keeps it while it opens the next (the sanitizer build sees any slip).
+{ for i in $(seq 0 9); do printf '[many%s]\nguesta = p%s\nguestb = p%s\n' "$i" "$i" "$i"; done; } | pairs
+ports_a= ports_b=
+for i in $(seq 0 9); do
+	mkdir -p "$P/d$i"
+	ports_a="$ports_a pipe:p$i:$P/d$i/a" ports_b="$ports_b pipe:p$i:$P/d$i/b"
+done
+domain guesta $ports_a >"$T/a10.xml"
+domain guestb $ports_b >"$T/b10.xml"
+check "a guest with ports in ten directories prepares" hook guesta prepare begin <"$T/a10.xml"
+check "  and so does its peer" hook guestb prepare begin <"$T/b10.xml"
+check "  and the link in the tenth directory works" wired "$P/d9/a" "$P/d9/b"
+check "  and so does the one in the first" wired "$P/d0/a" "$P/d0/b"
+hook guesta release end </dev/null; hook guestb release end </dev/null
+check "  and both releases leave no name" [ -z "$(find "$P"/d? -type p)" ]
+pairs <<INI
+[port1]
+guesta = org.linux-kvm.port.1
+guestb = org.linux-kvm.port.1
+INI
+
 check "a guest pairs.ini does not mention exits 0" hook guestc prepare begin <"$T/c.xml"
 check "  and touches nothing" absent "$P/c1.in"
 check "  and says nothing" err_empty
