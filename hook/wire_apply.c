@@ -11,26 +11,12 @@
 void
 wire_print(const struct wiring *w, FILE *out)
 {
+	static const char *const op[] = { "mkfifo", "link", "unlink", "drain" };
 	const struct step *s;
 
-	for (s = w->steps; s < w->steps + w->nsteps; s++) {
-		const struct name *n = &s->pl->d[s->k].mine;
-
-		switch (s->op) {
-		case STEP_MKFIFO:
-			fprintf(out, "mkfifo %s\n", n->full);
-			break;
-		case STEP_LINK:
-			fprintf(out, "link %s %s\n", s->pl->d[s->k].peer.full, n->full);
-			break;
-		case STEP_UNLINK:
-			fprintf(out, "unlink %s\n", n->full);
-			break;
-		case STEP_DRAIN:
-			fprintf(out, "drain %s\n", n->full);
-			break;
-		}
-	}
+	for (s = w->steps; s < w->steps + w->nsteps; s++)
+		fprintf(out, "%s%s%s %s\n", op[s->op], s->op == STEP_LINK ? " " : "",
+		    s->op == STEP_LINK ? s->pl->d[s->k].peer.full : "", s->pl->d[s->k].mine.full);
 }
 
 static struct state_end *
@@ -74,7 +60,7 @@ record_intent(struct wiring *w)
 		    &pl->d[0].mine.dir->st);
 
 		for (k = 0; k < 2; k++)
-			if (pl->d[k].act == ACT_KEEP || pl->d[k].act == ACT_ADOPT)
+			if (pl->d[k].mine.keep)
 				state_end_set(&w->s, e, k, &pl->d[k].mine.st, &pl->d[k].mine.birth);
 	}
 	for (s = w->steps; s < w->steps + w->nsteps; s++) {
@@ -82,7 +68,7 @@ record_intent(struct wiring *w)
 
 		if (s->op == STEP_UNLINK)
 			forget_before_unlink(w, own_end(w, s->pl), s->k, n);
-		else if (s->op == STEP_MKFIFO || (s->op == STEP_LINK && s->pl->d[s->k].act == ACT_LINK))
+		else if (s->op != STEP_DRAIN && !n->exists)
 			state_add_pending(&w->s, w->domain, n->full);
 	}
 }

@@ -192,31 +192,35 @@ check_place(struct wiring *w, const struct port_plan *pl, const struct state_end
 	return -1;
 }
 
-/* What name k of the end gets: its FIFO is kept, made, joined, replaced or adopted. */
+/*
+ * The steps of this end's name k: its FIFO is kept (or adopted), made,
+ * joined, or replaced by the peer's. What the peer wrote while this end was
+ * down waits in d[0].
+ */
 static void
 plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *user, int k)
 {
 	struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
 
 	name_look(n);
-	if (n->exists && !name_is(n, user, k)) {
-		if (refuse_unrecorded(w, pl, n, k))
-			return;
-		pl->d[k].act = ACT_ADOPT;
-	}
+	if (n->exists && !name_is(n, user, k) && refuse_unrecorded(w, pl, n, k))
+		return;
 	if (!pl->d[k].peer_ok) {
 		if (!n->exists)
-			pl->d[k].act = ACT_CREATE;
+			add_step(w, STEP_MKFIFO, pl, k);
+		n->keep = n->exists;
 	} else if (peer->dir->st.st_dev != n->dir->st.st_dev) {
 		wire_refuse_two_fs(w->domain, pl->link, pl->port, n->full, pl->peer_domain,
 		    peer->full);
 		w->errors++;
-	} else if (!n->exists) {
-		pl->d[k].act = ACT_LINK;
-	} else if (!fs_same(&n->st, &peer->st)) {
-		pl->d[k].act = ACT_REPLACE;
+	} else if (n->exists && fs_same(&n->st, &peer->st)) {
+		n->keep = 1;
 	} else {
-		pl->d[k].act = ACT_KEEP;
+		if (n->exists)
+			add_step(w, STEP_UNLINK, pl, k);
+		add_step(w, STEP_LINK, pl, k);
+		if (k == 0 && pl->discard)
+			add_step(w, STEP_DRAIN, pl, k);
 	}
 }
 
@@ -242,35 +246,6 @@ plan_link(struct wiring *w, struct port_plan *pl)
 		plan_name(w, pl, user, k);
 }
 
-/* The actions as steps; what the peer wrote while this end was down waits in d[0]. */
-static void
-make_steps(struct wiring *w)
-{
-	struct port_plan *pl;
-	int k;
-
-	for (pl = w->plans; pl < w->plans + w->nplans; pl++) {
-		for (k = 0; k < 2; k++) {
-			switch (pl->d[k].act) {
-			case ACT_KEEP:
-			case ACT_ADOPT:
-				break;
-			case ACT_CREATE:
-				add_step(w, STEP_MKFIFO, pl, k);
-				break;
-			case ACT_REPLACE:
-				add_step(w, STEP_UNLINK, pl, k);
-				/* FALLTHROUGH */
-			case ACT_LINK:
-				add_step(w, STEP_LINK, pl, k);
-				if (k == 0 && pl->discard)
-					add_step(w, STEP_DRAIN, pl, k);
-				break;
-			}
-		}
-	}
-}
-
 int
 wire_plan_prepare(const char *domain, const struct domain *xml, const struct pairs *p,
     enum wire_mode m, struct wiring **out)
@@ -291,8 +266,6 @@ wire_plan_prepare(const char *domain, const struct domain *xml, const struct pai
 	for (i = 0; i < w->nplans; i++)
 		plan_link(w, &w->plans[i]);
 	check_distinct(w, 1);
-	if (w->errors == 0)
-		make_steps(w);
 	return w->errors ? 1 : 0;
 }
 

@@ -30,15 +30,8 @@ struct name {
 	struct stat	 st;
 	struct timespec	 birth;
 	int		 exists;
+	int		 keep;		/* holds the FIFO it is to hold: recorded as it is */
 	int		 failed;	/* a step on it failed: the next ones are skipped */
-};
-
-enum action {
-	ACT_KEEP,	/* already right */
-	ACT_CREATE,	/* mkfifo: the peer is not attached */
-	ACT_LINK,	/* join the peer's FIFO */
-	ACT_REPLACE,	/* drop a stale FIFO of ours, then join the peer's */
-	ACT_ADOPT,	/* our FIFO from a run that died before recording it */
 };
 
 /* A linked port. d[0]: our .in is the peer's .out; d[1]: our .out is the peer's .in. */
@@ -50,7 +43,6 @@ struct port_plan {
 	int		 discard;	/* the link drops the backlog on joining */
 	struct {
 		struct name	 mine, peer;
-		enum action	 act;
 		int		 peer_ok;
 	} d[2];
 };
