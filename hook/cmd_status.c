@@ -158,6 +158,16 @@ in_pairs(const struct pairs *p, const struct state_end *e)
 	return 0;
 }
 
+/* By guest, then link: the same report whatever order the files are read in. */
+static int
+cmp_end(const void *a, const void *b)
+{
+	const struct state_end *x = *(struct state_end *const *)a, *y = *(struct state_end *const *)b;
+	int r = strcmp(x->domain, y->domain);
+
+	return r != 0 ? r : strcmp(x->link, y->link);
+}
+
 static int
 show(const struct pairs *p, struct state *s)
 {
@@ -170,10 +180,12 @@ show(const struct pairs *p, struct state *s)
 			return -1;
 		broken |= rc;
 	}
-	for (i = 0; i < s->nends; i++) {
-		const struct state_end *e = &s->ends[i];
+	if (s->r.nends > 0)
+		qsort(s->r.ends, s->r.nends, sizeof(*s->r.ends), cmp_end);
+	for (i = 0; i < s->r.nends; i++) {
+		const struct state_end *e = s->r.ends[i];
 
-		if (e->dead || in_pairs(p, e))
+		if (in_pairs(p, e))
 			continue;
 		if (shown++ == 0)
 			printf("attached ends that %s no longer links (released when their guest stops):\n",
@@ -214,7 +226,8 @@ cmd_status(int argc, char **argv)
 		log_warning("%s has %zu error%s; see vserlink check", config, p.nerrors,
 		    p.nerrors == 1 ? "" : "s");
 	rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg));
-	if (rc == 0 && state_load(&s, msg, sizeof(msg)) < 0)
+	if (rc == 0 && (state_load(&s, msg, sizeof(msg)) < 0 ||
+	    state_load_all(&s, msg, sizeof(msg)) < 0))
 		rc = -1;
 	if (rc < 0) {
 		log_error("%s", msg);

@@ -1,67 +1,42 @@
 /*
  * state.h: what the hook remembers between events, in state_dir.
  *
- * Two facts, kept in one small file replaced atomically (write, rename)
- * under an exclusive lock, so that hooks for different guests, which libvirt
- * runs concurrently, see each other's work whole or not at all:
- *  - end:     guest G attached link L with the pipe path P from its XML at
- *             prepare, P's directory as device and inode, and for each of
- *             P.in and P.out the FIFO this hook put there: device, inode and
- *             birth time (the birth time tells it from a later file given the
- *             freed inode number, where the file system keeps one). The
- *             peer's hook learns P from here: a hook must never ask libvirt
- *             (it would deadlock the daemon). A FIFO is this end's only under
- *             the name recorded for it: under any other name it is left alone.
- *  - pending: a FIFO name about to be created, or about to lose its last
- *             name, for guest G. If the hook dies in between, the next run
- *             adopts it.
+ * The records (state_codec.h) are kept a file per link, in links/, so that an
+ * event reads and writes only the files of its own links, which hold both
+ * ends of each. Three small indexes of symbolic links lead to the file that
+ * records a FIFO (fifos/DEV.INO), an end at a place (places/DEV.INO/NAME: a
+ * directory and a name in it) and a guest's ends (guests/GUEST/FILE). An
+ * index is a hint: it is written before the record and removed after it,
+ * every hit is checked against the file, and a stale one is ignored. All of
+ * it is changed under one exclusive lock, so that hooks for different
+ * guests, which libvirt runs concurrently, see each other's work whole.
+ * A peer's hook learns the path of its peer's end from here: a hook must
+ * never ask libvirt (it would deadlock the daemon).
  */
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <sys/stat.h>
-#include <time.h>
 
-/* A FIFO as fs_lstat_birth describes it; ino 0: none. */
-struct state_fifo {
-	dev_t		 dev;
-	ino_t		 ino;
-	struct timespec	 birth;		/* {0, 0}: not known */
-};
+#include "state_codec.h"
 
-struct state_end {
-	char			*link;
-	char			*domain;
-	char			*path;		/* as the hook spells it: no "//" */
-	dev_t			 dir_dev;	/* the directory of path */
-	ino_t			 dir_ino;
-	struct state_fifo	 fifo[2];	/* at path.in, path.out */
-	int			 dead;		/* removed; dropped at save */
-};
-
-struct state_pending {
-	char	*domain;
-	char	*path;		/* the FIFO's own path, P.in or P.out */
-	int	 dead;
-};
-
-struct index {
-	size_t	*slots;		/* element index + 1; 0 is empty */
-	size_t	 cap, n;
+/* A link's file, as loaded. */
+struct state_file {
+	char	*name;		/* in links/ */
+	int	 changed;
+	char	**keys;		/* its index entries, as saved */
+	size_t	 nkeys;
 };
 
 struct state {
 	char			*dir;
 	int			 dirfd;
 	int			 lockfd;
-	struct state_end	*ends;
-	size_t			 nends, ends_cap;
-	struct state_pending	*pending;
-	size_t			 npending, pending_cap;
-	/* by_inode holds 2 * end + k for the FIFO at name k of an end. */
-	struct index		 by_end, by_place, by_inode;
+	struct state_records	 r;
+	struct state_file	*files;
+	size_t			 nfiles, files_cap;
+	int			 legacy;	/* r came from a single state file of before */
+	char			*error;		/* why a file could not be read */
 };
 
 /*
@@ -75,27 +50,37 @@ int	state_open(struct state *s, const char *dir, int create, char *msg,
 /* Takes the exclusive lock, waiting at most timeout seconds. */
 int	state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen);
 
-/* Reads the state file; a missing file is an empty state. */
+/*
+ * Reads a single state file of an earlier version, if there is one: under
+ * the lock it is then spread over the links' files and removed. Link files
+ * are read when a lookup needs them. 0, or -1 with a reason in msg.
+ */
 int	state_load(struct state *s, char *msg, size_t msglen);
+/* Reads every link's file (status), or those of guest domain's ends (release). */
+int	state_load_all(struct state *s, char *msg, size_t msglen);
+int	state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen);
+/* Why a lookup could not read a file, or NULL: nothing may be acted on then. */
+const char *state_error(const struct state *s);
 
-/* Replaces the state file atomically with what s holds now. */
+/* Writes the files of the links that changed, and their indexes. */
 int	state_save(struct state *s, char *msg, size_t msglen);
 
 /* Releases the lock and everything s holds. */
 void	state_close(struct state *s);
 
+/* Pointers to ends are good until the end is dropped or s closed. */
 struct state_end *state_find_end(struct state *s, const char *link,
 	    const char *domain);
-/* The live end whose path is name base in the directory dir_dev/dir_ino, or NULL. */
+/* The end whose path is name base in the directory dir_dev/dir_ino, or NULL. */
 struct state_end *state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino,
 	    const char *base);
-/*
- * Records the end, at path in the directory dir; an end that moved forgets
- * its FIFOs. Pointers to ends are valid until the next state_set_end.
- */
+/* Records the end, at path in the directory dir; an end that moved forgets its FIFOs. */
 struct state_end *state_set_end(struct state *s, const char *link,
 	    const char *domain, const char *path, const struct stat *dir);
-int	state_has_domain(const struct state *s, const char *domain);
+/* Nonzero when guest domain may have records (cheap; no lock needed). */
+int	state_has_domain(struct state *s, const char *domain);
+/* Drops guest domain's ends and pending names. */
+void	state_drop_domain(struct state *s, const char *domain);
 
 /* st and birth as fs_lstat_birth gives them. */
 /* Nonzero when st is the FIFO recorded for name k of end e. */
@@ -107,11 +92,11 @@ void	state_end_set(struct state *s, struct state_end *e, int k,
 /* Drops every record of FIFO st. */
 void	state_forget(struct state *s, const struct stat *st, const struct timespec *birth);
 /* An end that has st under one of its names (*k says which), or NULL. */
-const struct state_end *state_owner(const struct state *s, const struct stat *st,
+const struct state_end *state_owner(struct state *s, const struct stat *st,
 	    const struct timespec *birth, int *k);
 
+/* path: P.in or P.out of guest domain's end. */
 void	state_add_pending(struct state *s, const char *domain, const char *path);
-/* Nonzero when path is pending for domain. */
 int	state_is_pending(const struct state *s, const char *domain, const char *path);
 void	state_clear_pending(struct state *s, const char *domain);
 

@@ -147,17 +147,6 @@ take_step(struct wiring *w, const struct step *s)
 	}
 }
 
-/* Release: the guest's ends go once their names are gone. */
-static void
-drop_ends(struct wiring *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->s.nends; i++)
-		if (strcmp(w->s.ends[i].domain, w->domain) == 0)
-			w->s.ends[i].dead = 1;
-}
-
 int
 wire_apply(struct wiring *w)
 {
@@ -173,8 +162,9 @@ wire_apply(struct wiring *w)
 	}
 	for (i = 0; i < w->nsteps; i++)
 		take_step(w, &w->steps[i]);
+	/* Release: the guest's ends go once their names are gone. */
 	if (w->release)
-		drop_ends(w);
+		state_drop_domain(&w->s, w->domain);
 	state_clear_pending(&w->s, w->domain);
 	save_state(w);
 	if (w->release)

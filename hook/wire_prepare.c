@@ -266,7 +266,7 @@ wire_plan_prepare(const char *domain, const struct domain *xml, const struct pai
 	for (i = 0; i < w->nplans; i++)
 		plan_link(w, &w->plans[i]);
 	check_distinct(w, 1);
-	return w->errors ? 1 : 0;
+	return state_failed(w) || w->errors ? 1 : 0;
 }
 
 /* --- the refusals a second start meets, in one place for check too --- */

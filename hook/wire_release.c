@@ -40,22 +40,25 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 
 	/* Most guests were never linked: find out without taking the lock. */
 	rc = state_open(&w->s, p->settings.state_dir, 0, msg, sizeof(msg));
-	if (rc == 1 || (rc == 0 && state_load(&w->s, msg, sizeof(msg)) == 0 &&
-	    !state_has_domain(&w->s, domain))) {
+	if (rc == 1 || (rc == 0 && !state_has_domain(&w->s, domain))) {
 		state_close(&w->s);
 		return 0;
 	}
 	state_close(&w->s);
 	if (open_state(w, m, 0) != 0)
 		return w->errors ? 1 : 0;
-	for (i = 0; i < w->s.nends; i++)
-		n += !w->s.ends[i].dead && strcmp(w->s.ends[i].domain, domain) == 0;
+	if (state_load_domain(&w->s, domain, msg, sizeof(msg)) < 0) {
+		log_error("guest %s: %s", domain, msg);
+		return 1;
+	}
+	for (i = 0; i < w->s.r.nends; i++)
+		n += strcmp(w->s.r.ends[i]->domain, domain) == 0;
 	w->plans = xcalloc(n, sizeof(*w->plans));
-	for (i = 0; i < w->s.nends; i++) {
-		const struct state_end *e = &w->s.ends[i];
+	for (i = 0; i < w->s.r.nends; i++) {
+		const struct state_end *e = w->s.r.ends[i];
 		struct port_plan *pl = &w->plans[w->nplans];
 
-		if (e->dead || strcmp(e->domain, domain) != 0)
+		if (strcmp(e->domain, domain) != 0)
 			continue;
 		w->nplans++;
 		pl->link = e->link;
@@ -63,5 +66,5 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 		plan_name(w, pl, e, 0);
 		plan_name(w, pl, e, 1);
 	}
-	return w->errors ? 1 : 0;
+	return state_failed(w) || w->errors ? 1 : 0;
 }

@@ -133,6 +133,16 @@ open_state(struct wiring *w, enum wire_mode m, int create)
 	return rc;
 }
 
+int
+state_failed(struct wiring *w)
+{
+	if (state_error(&w->s) == NULL)
+		return 0;
+	log_error("guest %s: %s", w->domain, state_error(&w->s));
+	w->errors++;
+	return 1;
+}
+
 void
 save_state(struct wiring *w)
 {

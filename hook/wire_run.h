@@ -101,6 +101,8 @@ void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
  * made; -1 after reporting the problem.
  */
 int	open_state(struct wiring *w, enum wire_mode m, int create);
+/* Reports a state file a lookup could not read: nothing may be done then. */
+int	state_failed(struct wiring *w);
 void	save_state(struct wiring *w);
 
 #endif

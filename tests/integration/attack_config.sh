@@ -99,6 +99,15 @@ state_case "a state file with lines vserlink never wrote" "$STATE/state:4: not a
 truncate -s 70M "$STATE/state"
 state_case "a state file of 70 MB" "$STATE/state: is not a regular file of sane size"
 rm "$STATE/state"
+# The same of a link's own file (links/LINK), which the hook reads since 0.2.
+mkdir -m 700 "$STATE/links"
+printf 'vserlink-state 2\nend port1 guesta /etc/passwd 1 2 0 0 0 0 0 0 0 0\nrm -rf /\n' >"$STATE/links/port1"
+state_case "a link's state file with lines vserlink never wrote" "$STATE/links/port1:3: not a line vserlink wrote"
+rm "$STATE/links/port1" && mkfifo "$STATE/links/port1"
+state_case "a FIFO as a link's state file" "$STATE/links/port1: is not a regular file"
+rm "$STATE/links/port1" && ln -s /etc/passwd "$STATE/links/port1"
+state_case "a symbolic link as a link's state file" "$STATE/links/port1: "
+rm "$STATE/links/port1"
 check "after all of it the guest starts" hook guesta prepare begin <"$T/a.xml"
 hook guesta release end <"$T/a.xml"
 

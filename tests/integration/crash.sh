@@ -95,11 +95,11 @@ right_for() {
 # Nothing is left behind: no name, no record, no temporary file, no lock.
 clean() {
 	[ -z "$(find "$P" -name '*.in' -o -name '*.out')" ] &&
-		[ -z "$(grep -v '^vserlink-state' "$STATE/state")" ] &&
+		[ -z "$(state_lines)" ] &&
 		absent "$STATE/state.new" &&
 		flock -n "$STATE/lock" true ||
 		{ echo "# left behind:"; ls -la "$P" "$STATE" | sed 's/^/#   /';
-		  sed 's/^/#   state: /' "$STATE/state"; return 1; }
+		  state_lines | sed 's/^/#   state: /'; return 1; }
 }
 
 # Every FIFO the state calls ours is still there under a recorded name. A
@@ -114,7 +114,7 @@ records_live() {
 			[ "$ino" = 0 ] || [ -n "$(find "$P" -inum "$ino" -type p)" ] ||
 				{ echo "# the state records FIFO $ino, which no longer exists"; return 1; }
 		done
-	done <"$STATE/state"
+	done < <(state_lines)
 }
 
 users_intact() {

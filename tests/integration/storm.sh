@@ -141,9 +141,9 @@ verify() {
 	sf=$(awk '$1 == "end" {
 		if ($8 && !(($7 ":" $8) in f)) { f[$7 ":" $8] = 1; n++ }
 		if ($12 && !(($11 ":" $12) in f)) { f[$11 ":" $12] = 1; n++ }
-	} END { print n + 0 }' "$STATE/state")
-	se=$(grep -c '^end ' "$STATE/state")
-	sp=$(grep -c '^pending ' "$STATE/state")
+	} END { print n + 0 }' <(state_lines))
+	se=$(state_lines | grep -c '^end ')
+	sp=$(state_lines | grep -c '^pending ')
 	[ "$sf" -eq "$nfifos" ] || why="$why state records $sf FIFOs, $nfifos exist;"
 	[ "$se" -eq "$nends" ] || why="$why state records $se ends, $nends are up;"
 	[ "$sp" -eq 0 ] || why="$why state has $sp pending names;"
@@ -152,7 +152,7 @@ verify() {
 	if [ -n "$why" ]; then
 		echo "# round $r:$why"
 		ls -li "$P" | sed 's/^/#   /' | head -60
-		sed 's/^/#   state: /' "$STATE/state" | head -60
+		state_lines | sed 's/^/#   state: /' | head -60
 		return 1
 	fi
 }
