@@ -53,6 +53,7 @@ compile() {
 compile -static -o "$tmp/floor" "$here/floor.c"
 compile -o "$tmp/gen" "$here/gen.c"
 compile -o "$tmp/bench" "$here/bench.c" "$here/report.c"
+compile -o "$tmp/busy" "$here/busy.c"
 cp "$here/shell-hook.sh" "$tmp/shell-hook"
 chmod 755 "$tmp/shell-hook"
 for tree in floor vserlink shell; do
@@ -62,3 +63,12 @@ done
 label=$(git -C "$(dirname "$bin")" describe --always --dirty 2>/dev/null || true)
 set -- ${out:+-o "$out"} ${label:+-l "commit $label"} "$@"
 "$tmp/bench" "$@" "$in" "$tmp/floor" "$bin" "$tmp/shell-hook"
+
+# A guest's start and stop on a host where 1,000 linked guests run, against an empty host.
+mkdir "$in/busy"
+{
+	echo
+	echo "| workload | empty host median | busy host median | ratio |"
+	echo "|:--|--:|--:|--:|"
+	"$tmp/busy" "$in/busy" "$bin"
+} | if [ -n "$out" ]; then tee -a "$out"; else cat; fi
