@@ -15,7 +15,7 @@ SYSCONFDIR ?= /etc
 HOOKDIR    ?= $(SYSCONFDIR)/libvirt/hooks
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # Where "vserlink xml" puts pipe paths: on /run, so that a host crash leaves
-# no FIFOs the hook would not recognise (see hook/cmd_xml.c).
+# no FIFOs the hook would not recognise (see hook/cmd/xml.c).
 PIPEDIR    ?= /run/vserlink-pipes
 DESTDIR    ?=
 VERSION    := 0.1.0
@@ -28,7 +28,7 @@ WARN := -Werror -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual -W
         -Wmissing-prototypes -Wwrite-strings -Wvla -Wno-unused-parameter
 # Project flags first, the user's CFLAGS last so they can override.
 # Recursive (=): pkg-config runs when a file is built, after "make deps" installed it.
-VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Itests/unit \
+VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Ihook/cmd -Itests/unit \
              $(shell $(PKG_CONFIG) --cflags libxml-2.0 inih) \
              -DVSERLINK_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
              -DPIPE_DIR='"$(PIPEDIR)"' \
@@ -59,8 +59,8 @@ PARSER_SRC := parser/text.c parser/alloc.c parser/read_all.c parser/sax.c parser
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state_codec.c hook/state.c hook/state_find.c hook/wire_run.c hook/wire_prepare.c hook/wire_release.c hook/wire_apply.c hook/hook.c hook/config.c \
               $(LINK_SRC)
 # The subcommands an administrator runs (check, plan, status, xml).
-CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_access.c hook/cmd_plan.c \
-              hook/cmd_status.c hook/cmd_xml.c
+CMD_SRC    := hook/cmd/util.c hook/cmd/check.c hook/cmd/virsh.c hook/cmd/access.c hook/cmd/plan.c \
+              hook/cmd/status.c hook/cmd/xml.c
 MAIN_SRC   := hook/main.c $(CMD_SRC)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink

@@ -12,6 +12,7 @@
 
 #include "fault.h"
 #include "fsops.h"
+#include "text.h"
 
 /* QEMU appends ".in" and ".out" to a pipe chardev's path. */
 #define SUFFIX_MAX	4
@@ -21,22 +22,16 @@ const char *const fifo_suffix[2] = { ".in", ".out" };
 const char *
 fs_bad_pipe_path(const char *path)
 {
-	const char *c, *base;
+	const char *base;
 
 	if (path[0] != '/')
 		return "is not an absolute path";
 	if (strlen(path) + SUFFIX_MAX >= PATH_MAX)
 		return "is too long";
-	for (c = path; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return "contains a control character";
-	for (c = path; *c != '\0'; c++) {
-		if (*c != '/')
-			continue;
-		if ((c[1] == '.' && (c[2] == '/' || c[2] == '\0')) ||
-		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
-			return "contains a \".\" or \"..\" component";
-	}
+	if (text_has_control(path))
+		return "contains a control character";
+	if (path_has_dot(path))
+		return "contains a \".\" or \"..\" component";
 	base = strrchr(path, '/') + 1;
 	if (*base == '\0')
 		return "ends in '/'";

@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "log.h"
+#include "text.h"
 
 static int use_syslog;
 
@@ -18,12 +19,9 @@ static void
 emit(int priority, const char *prefix, int to_stderr, const char *fmt, va_list ap)
 {
 	char msg[2048];
-	char *c;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	for (c = msg; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	text_scrub(msg);
 	if (to_stderr)
 		fprintf(stderr, "vserlink: %s%s\n", prefix, msg);
 	if (use_syslog)

@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "ini_lines.h"
 #include "pairs.h"
+#include "text.h"
 #include "read_all.h"
 
 #define MAX_FILE_SIZE	(16u << 20)
@@ -169,21 +170,14 @@ parse_backlog(const char *value, enum backlog *out)
 static const char *
 bad_state_dir(const char *v)
 {
-	const char *c;
-
 	if (v[0] != '/')
 		return "must be an absolute path";
 	if (strlen(v) > 512)
 		return "is longer than 512 bytes";
 	if (strpbrk(v, "\n\r") != NULL)
 		return "contains a line break";
-	for (c = v; *c != '\0'; c++) {
-		if (*c != '/')
-			continue;
-		if ((c[1] == '.' && (c[2] == '/' || c[2] == '\0')) ||
-		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
-			return "must not contain \".\" or \"..\"";
-	}
+	if (path_has_dot(v))
+		return "must not contain \".\" or \"..\"";
 	return NULL;
 }
 

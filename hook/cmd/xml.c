@@ -1,5 +1,5 @@
 /*
- * cmd_xml.c: "vserlink xml [-d DIR] DOMAIN".
+ * xml.c: "vserlink xml [-d DIR] DOMAIN".
  *
  * Prints the devices to paste into "virsh edit DOMAIN" for each of its
  * links: a pipe chardev per linked port, with the path DIR/LINK.GUEST.
@@ -31,6 +31,7 @@
 #include "config.h"
 #include "fsops.h"
 #include "log.h"
+#include "text.h"
 
 static const char usage[] =
     "usage: vserlink xml [-c FILE] [-d DIR] [--selinux | --no-selinux] DOMAIN\n"
@@ -77,12 +78,7 @@ comment_safe(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (strstr(s, "--") != NULL || (len > 0 && s[len - 1] == '-'))
-		return 0;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return strstr(s, "--") == NULL && (len == 0 || s[len - 1] != '-') && !text_has_control(s);
 }
 
 /* "serial3" -> "serial" and 3; libvirt names these ports by <target port='N'/>. */
@@ -262,7 +258,7 @@ cmd_xml(int argc, char **argv)
 		pairs_free(&p);
 		return 1;
 	}
-	if (cmd_report_config(&p, domain) > 0) {
+	if (config_report_errors(&p, domain) > 0) {
 		pairs_free(&p);
 		return 1;
 	}

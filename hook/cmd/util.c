@@ -1,4 +1,4 @@
-/* cmd_util.c: what the subcommands share; see cmd.h. */
+/* util.c: what the subcommands share; see cmd.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
+#include "text.h"
 #include "log.h"
 
 int
@@ -43,14 +44,11 @@ cmd_note(const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
-	char *c;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (c = msg; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	text_scrub(msg);
 	fprintf(stderr, "vserlink: %s\n", msg);
 }
 
@@ -59,25 +57,6 @@ cmd_usage_error(const char *name, const char *why)
 {
 	log_error("%s: %s; see vserlink %s --help", name, why, name);
 	return 1;
-}
-
-size_t
-cmd_report_config(const struct pairs *p, const char *domain)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < p->nerrors; i++) {
-		const struct config_error *e = &p->errors[i];
-
-		if (domain != NULL && !pairs_error_concerns(p, e, domain))
-			continue;
-		if (e->line)
-			log_error("%s:%u: %s", p->path, e->line, e->message);
-		else
-			log_error("%s: %s", p->path, e->message);
-		n++;
-	}
-	return n;
 }
 
 int
