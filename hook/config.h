@@ -17,6 +17,13 @@ const char	*config_path(const char *override);
  */
 int		 config_load(const char *path, struct pairs *p);
 
+/*
+ * Turns the owner and group settings into ids, from the local accounts
+ * (/etc/passwd, /etc/group) or as numbers; an unknown name is an error of
+ * its line. config_load does it.
+ */
+void		 config_resolve_ids(struct pairs *p);
+
 /* Reports p's errors that concern guest domain (NULL: all) as PATH:LINE: MESSAGE; returns how many. */
 int		 config_report_errors(const struct pairs *p, const char *domain);
 

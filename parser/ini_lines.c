@@ -5,6 +5,8 @@
 #include "ini_lines.h"
 
 #define COMMENT_LINE	";\n"
+/* What inih sees of every header: the name went to on_section, whole. */
+#define SECTION_LINE	"[s]"
 
 static int
 is_blank(char c)
@@ -50,9 +52,6 @@ section_line(struct ini_lines *in, char *str, int num, const char *start,
 {
 	const char *close = memchr(start, ']', (size_t)(end - start));
 	const char *name = start + 1;
-	char header[32];
-	unsigned n;
-	int len;
 
 	if (close == NULL && msg == NULL)
 		msg = "section header without ']'";
@@ -62,11 +61,10 @@ section_line(struct ini_lines *in, char *str, int num, const char *start,
 		name++;
 	while (close > name && is_blank(close[-1]))
 		close--;
-	n = in->on_section(in->ctx, in->line, name, (size_t)(close - name));
+	in->on_section(in->ctx, in->line, name, (size_t)(close - name));
 	if (msg != NULL)
 		in->on_error(in->ctx, in->line, msg, NULL, 0);
-	len = snprintf(header, sizeof(header), "[%u]", n);
-	return hand_over(str, num, header, (size_t)len);
+	return hand_over(str, num, SECTION_LINE, strlen(SECTION_LINE));
 }
 
 /*

@@ -19,9 +19,9 @@
  *    the delimiter up to any NUL byte, so that the error can concern the guest
  *    the line names;
  *  - leading white space is removed, so no line is a continuation;
- *  - a section header is reported through on_section and handed to inih as
- *    "[N]", N being the number on_section returned, so inih never sees (nor
- *    truncates) a section name.
+ *  - a section header is reported through on_section, whole, and handed to
+ *    inih as "[s]": the section of a key is the one on_section was last told
+ *    of, and inih never sees (nor truncates) a section name.
  */
 #ifndef VSERLINK_INI_LINES_H
 #define VSERLINK_INI_LINES_H
@@ -37,8 +37,8 @@ struct ini_lines {
 	/* key: not NUL-terminated, keylen bytes; NULL when there is none. */
 	void		(*on_error)(void *ctx, unsigned line, const char *msg,
 			    const char *key, size_t keylen);
-	/* Returns the number that stands for the section from now on. */
-	unsigned	(*on_section)(void *ctx, unsigned line, const char *name,
+	/* The lines from now on are in this section. */
+	void		(*on_section)(void *ctx, unsigned line, const char *name,
 			    size_t namelen);
 };
 

@@ -35,6 +35,9 @@ struct link {
 
 struct settings {
 	char		*state_dir;
+	/* As written, with their lines; the config layer turns them into ids. */
+	char		*owner_name, *group_name;
+	unsigned	 owner_line, group_line;
 	uid_t		 owner;
 	gid_t		 group;
 	mode_t		 mode;
@@ -82,6 +85,17 @@ int	pairs_parse(const char *name, const char *buf, size_t len,
 	    struct pairs *out);
 
 void	pairs_free(struct pairs *p);
+
+/*
+ * Records an error of line (0: the file as a whole), after those of earlier
+ * lines and of the same line; domain (or NULL) and link (or -1) say whom it
+ * concerns, and link is broken by it. The pointer is good until the next.
+ */
+struct config_error *pairs_error(struct pairs *p, unsigned line, const char *domain, long link,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The name of setting i of [vserlink], NULL past the last. */
+const char *pairs_setting_name(size_t i);
 
 /* Nonzero when guest domain is an end of link l. */
 int	pairs_link_has(const struct link *l, const char *domain);

@@ -26,13 +26,7 @@ while read -r cmd; do
 	done
 done <"$T/cmds"
 
-# Every setting the parser knows is documented, and none it does not know.
-sed -n '/setting_names\[\] = {/,/};/p' "$VSERLINK_TOP/parser/pairs_ini.c" |
-	grep -o '"[a-z_]*"' | tr -d '"' >"$T/settings"
-check "the parser's settings are found" [ "$(wc -l <"$T/settings")" -ge 5 ]
-while read -r s; do
-	check "vserlink-pairs.ini(5) describes $s" grep -q "^\.It .*Cm $s " "$MAN5"
-done <"$T/settings"
+# (Every setting the parser knows is documented: tests/unit/test_pairs.c.)
 
 # The examples of vserlink-pairs.ini(5) and of the installed example are valid.
 sed -n '/^\.Sh EXAMPLES/,/^\.Sh/p' "$MAN5" | sed -n '/^\.Bd/,/^\.Ed/p' | sed '1d;$d' >"$T/man.ini"

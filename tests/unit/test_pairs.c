@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "config.h"
 #include "golden.h"
 #include "pairs.h"
 
@@ -63,6 +64,7 @@ render(const char *input, FILE *out)
 	buf = golden_slurp(input, &len);
 	memset(&p, 0, sizeof(p));
 	pairs_parse(base, buf, len, &p);
+	config_resolve_ids(&p);
 	free(buf);
 	fprintf(out, "settings state_dir=%s owner=%u group=%u mode=%04o backlog=%s\n",
 	    p.settings.state_dir, (unsigned)p.settings.owner, (unsigned)p.settings.group,
@@ -140,6 +142,54 @@ test_load(void)
 	pairs_free(&p);
 }
 
+/* Every setting of the table is described in vserlink-pairs.ini(5), as ".It ... Cm NAME ...". */
+static void
+test_settings_documented(const char *top)
+{
+	char path[4096], pat[64], *man, *line, *next;
+	size_t i, len;
+
+	snprintf(path, sizeof(path), "%s/install/vserlink-pairs.ini.5", top);
+	man = golden_slurp(path, &len);
+	tap(man != NULL && pairs_setting_name(4) != NULL, "the settings table and the manual page are there");
+	for (i = 0; man != NULL && pairs_setting_name(i) != NULL; i++) {
+		int found = 0;
+
+		snprintf(pat, sizeof(pat), "Cm %s ", pairs_setting_name(i));
+		for (line = man; line != NULL && !found; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			found = strncmp(line, ".It ", 4) == 0 && strstr(line, pat) != NULL;
+			if (next != NULL)
+				next[-1] = '\n';
+		}
+		tap(found, "vserlink-pairs.ini(5) describes setting %s", pairs_setting_name(i));
+	}
+	free(man);
+}
+
+/* Each setting of the table takes a good value; the golden files pin the bad ones. */
+static void
+test_settings_good(void)
+{
+	static const char ini[] = "[vserlink]\nstate_dir = /run/x\nowner = 7\ngroup = 8\nmode = 0640\nbacklog = discard\n";
+	struct pairs p;
+
+	memset(&p, 0, sizeof(p));
+	pairs_parse("t.ini", ini, sizeof(ini) - 1, &p);
+	config_resolve_ids(&p);
+	tap(p.nerrors == 0 && strcmp(p.settings.state_dir, "/run/x") == 0 && p.settings.owner == 7 &&
+	    p.settings.group == 8 && p.settings.mode == 0640 && p.settings.backlog == BACKLOG_DISCARD,
+	    "every setting of [vserlink] is read");
+	pairs_free(&p);
+	memset(&p, 0, sizeof(p));
+	pairs_parse("t.ini", "[vserlink]\nowner = root\n", strlen("[vserlink]\nowner = root\n"), &p);
+	config_resolve_ids(&p);
+	tap(p.nerrors == 0 && p.settings.owner == 0 && p.settings.group == 0,
+	    "an owner by name gets its primary group unless group is set");
+	pairs_free(&p);
+}
+
 int
 main(void)
 {
@@ -150,5 +200,7 @@ main(void)
 	golden_dir(dir, ".ini", render);
 	test_concerns();
 	test_load();
+	test_settings_documented(top ? top : ".");
+	test_settings_good();
 	return tap_done();
 }
