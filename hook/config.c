@@ -22,44 +22,34 @@ config_path(const char *override)
 	return CONFIG_DEFAULT;
 }
 
-/* Local accounts only: the hook is linked statically and must not load NSS. */
+/*
+ * Local accounts only: the hook is linked statically and must not load NSS.
+ * With uid set, looks name up in /etc/passwd (its uid and primary group);
+ * else in /etc/group. 0, or -1 when it is not there.
+ */
 static int
-lookup_user(const char *name, uid_t *uid, gid_t *gid)
+lookup(const char *name, uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
-	FILE *f;
-	int found = -1;
+	FILE *f = fopen(uid != NULL ? "/etc/passwd" : "/etc/group", "re");
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
 
-	if ((f = fopen("/etc/passwd", "re")) == NULL)
+	if (f == NULL)
 		return -1;
-	while (found < 0 && (pw = fgetpwent(f)) != NULL) {
-		if (strcmp(pw->pw_name, name) == 0) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
-			found = 0;
-		}
+	if (uid != NULL)
+		while ((pw = fgetpwent(f)) != NULL && strcmp(pw->pw_name, name) != 0)
+			;
+	else
+		while ((gr = fgetgrent(f)) != NULL && strcmp(gr->gr_name, name) != 0)
+			;
+	if (pw != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else if (gr != NULL) {
+		*gid = gr->gr_gid;
 	}
 	fclose(f);
-	return found;
-}
-
-static int
-lookup_group(const char *name, gid_t *gid)
-{
-	struct group *gr;
-	FILE *f;
-	int found = -1;
-
-	if ((f = fopen("/etc/group", "re")) == NULL)
-		return -1;
-	while (found < 0 && (gr = fgetgrent(f)) != NULL) {
-		if (strcmp(gr->gr_name, name) == 0) {
-			*gid = gr->gr_gid;
-			found = 0;
-		}
-	}
-	fclose(f);
-	return found;
+	return pw != NULL || gr != NULL ? 0 : -1;
 }
 
 static int
@@ -85,7 +75,7 @@ config_resolve_ids(struct pairs *p)
 	if (st->owner_name != NULL) {
 		if (parse_id(st->owner_name, &id) == 0)
 			st->owner = (uid_t)id;
-		else if (lookup_user(st->owner_name, &st->owner, &primary) == 0)
+		else if (lookup(st->owner_name, &st->owner, &primary) == 0)
 			have_primary = 1;
 		else
 			pairs_error(p, st->owner_line, NULL, -1, "owner: no user \"%s\" in /etc/passwd",
@@ -94,7 +84,7 @@ config_resolve_ids(struct pairs *p)
 	if (st->group_name != NULL) {
 		if (parse_id(st->group_name, &id) == 0)
 			st->group = (gid_t)id;
-		else if (lookup_group(st->group_name, &st->group) < 0)
+		else if (lookup(st->group_name, NULL, &st->group) < 0)
 			pairs_error(p, st->group_line, NULL, -1, "group: no group \"%s\" in /etc/group",
 			    st->group_name);
 	} else if (have_primary) {

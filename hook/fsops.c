@@ -162,12 +162,37 @@ fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why
 	return -1;
 }
 
+/* Opens directory name in fd, made (0700) if missing and create is set; -1 and why. */
+static int
+open_component(int fd, const char *name, int create, const char **why)
+{
+	struct stat st;
+	int nfd, e;
+
+	nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nfd < 0 && errno == ENOENT && create) {
+		if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
+			*why = strerror(errno);
+			return -1;
+		}
+		nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (nfd < 0) {
+		e = errno;
+		if ((e == ELOOP || e == ENOTDIR) && fs_lstat(fd, name, &st) == 0 && S_ISLNK(st.st_mode))
+			*why = "is a symbolic link; vserlink never follows symlinks";
+		else
+			*why = strerror(e);
+	}
+	return nfd;
+}
+
 int
 fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 {
-	const char *c = dir, *next;
+	const char *c = dir, *next, *why;
+	char name[NAME_MAX + 1];
 	struct stat st;
-	const char *why;
 	int fd, nfd;
 
 	if (dir[0] != '/')
@@ -184,42 +209,17 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 			c++;
 		if (*c == '\0')
 			return fd;
-		next = strchr(c, '/');
-		if (next == NULL)
+		if ((next = strchr(c, '/')) == NULL)
 			next = c + strlen(c);
-		{
-			char name[NAME_MAX + 1];
-			size_t len = (size_t)(next - c);
-
-			if (len > NAME_MAX) {
-				close(fd);
-				return fail(msg, msglen, dir, (size_t)(next - dir), "name too long");
-			}
-			memcpy(name, c, len);
-			name[len] = '\0';
-			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (nfd < 0 && errno == ENOENT && create && *next == '\0') {
-				if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
-					int e = errno;
-
-					close(fd);
-					return fail(msg, msglen, dir, (size_t)(next - dir), strerror(e));
-				}
-				nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			}
-			if (nfd < 0) {
-				int e = errno;
-
-				if ((e == ELOOP || e == ENOTDIR) && fs_lstat(fd, name, &st) == 0 &&
-				    S_ISLNK(st.st_mode))
-					why = "is a symbolic link; vserlink never follows symlinks";
-				else
-					why = strerror(e);
-				close(fd);
-				return fail(msg, msglen, dir, (size_t)(next - dir), why);
-			}
+		why = "name too long";
+		nfd = -1;
+		if ((size_t)(next - c) <= NAME_MAX) {
+			snprintf(name, sizeof(name), "%.*s", (int)(next - c), c);
+			nfd = open_component(fd, name, create && *next == '\0', &why);
 		}
 		close(fd);
+		if (nfd < 0)
+			return fail(msg, msglen, dir, (size_t)(next - dir), why);
 		fd = nfd;
 		c = next;
 	}

@@ -77,6 +77,17 @@ hook_read_xml(const char *domain, struct domain *xml)
 	return 0;
 }
 
+/* Takes the steps of a plan that nothing refused; the plan and pairs.ini are done with. */
+static int
+take(struct wiring *w, int rc, struct pairs *p)
+{
+	if (rc == 0)
+		rc = wire_apply(w);
+	wire_free(w);
+	pairs_free(p);
+	return rc;
+}
+
 static int
 on_prepare(const char *config, const char *domain)
 {
@@ -99,11 +110,7 @@ on_prepare(const char *config, const char *domain)
 	rc = wire_plan_prepare(domain, &xml, &p, WIRE_ACT, &w);
 	/* The XML is not needed to act: its paths are in the plan. */
 	domain_free(&xml);
-	if (rc == 0)
-		rc = wire_apply(w);
-	wire_free(w);
-	pairs_free(&p);
-	return rc;
+	return take(w, rc, &p);
 }
 
 static int
@@ -120,11 +127,7 @@ on_release(const char *config, const char *domain)
 		return 1;
 	}
 	rc = wire_plan_release(domain, &p, WIRE_ACT, &w);
-	if (rc == 0)
-		rc = wire_apply(w);
-	wire_free(w);
-	pairs_free(&p);
-	return rc;
+	return take(w, rc, &p);
 }
 
 static int

@@ -28,32 +28,18 @@ emit(int priority, const char *prefix, int to_stderr, const char *fmt, va_list a
 		syslog(priority, "%s%s", prefix, msg);
 }
 
-void
-log_error(const char *fmt, ...)
-{
-	va_list ap;
+/* The three ways to say something: "vserlink: ..." on stderr (not info), and syslog. */
+#define LOG_FUNCTION(name, priority, prefix, to_stderr)		\
+	void								\
+	name(const char *fmt, ...)					\
+	{								\
+		va_list ap;						\
+									\
+		va_start(ap, fmt);					\
+		emit(priority, prefix, to_stderr, fmt, ap);		\
+		va_end(ap);						\
+	}
 
-	va_start(ap, fmt);
-	emit(LOG_ERR, "", 1, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_WARNING, "warning: ", 1, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_INFO, "", 0, fmt, ap);
-	va_end(ap);
-}
+LOG_FUNCTION(log_error, LOG_ERR, "", 1)
+LOG_FUNCTION(log_warning, LOG_WARNING, "warning: ", 1)
+LOG_FUNCTION(log_info, LOG_INFO, "", 0)

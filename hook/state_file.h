@@ -14,6 +14,9 @@ void	state_fname(const char *s, char out[NAME_MAX + 1]);
 int	state_load_file(struct state *s, const char *name);
 /* The file an index entry leads to, in out; -1 when there is none. */
 int	state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1]);
+/* The index entries that lead to file name, from the records in memory. */
+void	state_keys_of(struct state *s, const char *name, char ***keys, size_t *n);
+void	state_free_keys(char **keys, size_t n);
 /* Link's file is to be written at the next save. */
 void	state_mark(struct state *s, const char *link);
 

@@ -14,26 +14,23 @@
 static void
 collect_plans(struct wiring *w)
 {
-	const struct pairs *p = w->p;
-	size_t i, j;
+	const struct link_end *e, *peer;
+	struct port_plan *pl;
+	size_t i;
 
-	for (i = 0; i < p->nlinks; i++) {
-		const struct link *l = &p->links[i];
+	for (i = 0; i < w->p->nlinks; i++) {
+		const struct link *l = &w->p->links[i];
 
-		for (j = 0; j < l->nends; j++) {
-			struct port_plan *pl;
-
-			if (strcmp(l->ends[j].domain, w->domain) != 0)
-				continue;
-			w->plans = xreallocarray(w->plans, w->nplans + 1, sizeof(*w->plans));
-			pl = &w->plans[w->nplans++];
-			memset(pl, 0, sizeof(*pl));
-			pl->link = l->name;
-			pl->port = l->ends[j].port;
-			pl->peer_domain = l->ends[1 - j].domain;
-			pl->discard = pairs_backlog(p, l) == BACKLOG_DISCARD;
-			break;
-		}
+		/* Every link that names this guest has two ends, or refused its start. */
+		if ((e = pairs_end_of(l, w->domain, &peer)) == NULL || peer == NULL)
+			continue;
+		w->plans = xreallocarray(w->plans, w->nplans + 1, sizeof(*w->plans));
+		pl = &w->plans[w->nplans++];
+		memset(pl, 0, sizeof(*pl));
+		pl->link = l->name;
+		pl->port = e->port;
+		pl->peer_domain = peer->domain;
+		pl->discard = pairs_backlog(w->p, l) == BACKLOG_DISCARD;
 	}
 }
 

@@ -75,13 +75,6 @@ on_text(void *user, const char *ch, size_t len)
 	w->modellen += len;
 }
 
-static const struct sax_handlers handlers = {
-	.what = "capabilities XML",
-	.start = on_start,
-	.end = on_end,
-	.text = on_text,
-};
-
 int
 caps_parse(const char *buf, size_t len, unsigned *models, char *err, size_t errlen)
 {
@@ -89,7 +82,8 @@ caps_parse(const char *buf, size_t len, unsigned *models, char *err, size_t errl
 
 	*models = 0;
 	memset(&w, 0, sizeof(w));
-	if (sax_parse(buf, len, &handlers, &w, err, errlen) < 0)
+	if (sax_parse(buf, len, &(const struct sax_handlers){ "capabilities XML",
+	    on_start, on_end, on_text }, &w, err, errlen) < 0)
 		return -1;
 	*models = w.models;
 	return 0;

@@ -56,15 +56,26 @@ pairs_free(struct pairs *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int
-pairs_link_has(const struct link *l, const char *domain)
+const struct link_end *
+pairs_end_of(const struct link *l, const char *domain, const struct link_end **peer)
 {
 	size_t i;
 
-	for (i = 0; i < l->nends; i++)
-		if (strcmp(l->ends[i].domain, domain) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < l->nends; i++) {
+		if (strcmp(l->ends[i].domain, domain) != 0)
+			continue;
+		*peer = l->nends == 2 ? &l->ends[1 - i] : NULL;
+		return &l->ends[i];
+	}
+	return NULL;
+}
+
+int
+pairs_link_has(const struct link *l, const char *domain)
+{
+	const struct link_end *peer;
+
+	return pairs_end_of(l, domain, &peer) != NULL;
 }
 
 int

@@ -97,6 +97,10 @@ struct config_error *pairs_error(struct pairs *p, unsigned line, const char *dom
 /* The name of setting i of [vserlink], NULL past the last. */
 const char *pairs_setting_name(size_t i);
 
+/* Guest domain's end of link l, with the other end in *peer (NULL if none), or NULL. */
+const struct link_end *pairs_end_of(const struct link *l, const char *domain,
+	    const struct link_end **peer);
+
 /* Nonzero when guest domain is an end of link l. */
 int	pairs_link_has(const struct link *l, const char *domain);
 

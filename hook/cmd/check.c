@@ -156,26 +156,20 @@ fetch_defined(struct check *c)
 static void
 collect_ends(struct check *c, struct guest *g)
 {
-	const struct pairs *p = c->p;
-	size_t i, j;
+	const struct link_end *mine, *peer;
+	size_t i;
 
-	for (i = 0; i < p->nlinks; i++) {
-		const struct link *l = &p->links[i];
+	for (i = 0; i < c->p->nlinks; i++) {
+		const struct link *l = &c->p->links[i];
+		struct end *e;
 
-		for (j = 0; j < l->nends; j++) {
-			struct end *e;
-
-			if (strcmp(l->ends[j].domain, g->xml.name) != 0)
-				continue;
-			GROW(c->ends, c->nends, c->ends_cap);
-			e = &c->ends[c->nends++];
-			e->g = g;
-			e->l = l;
-			/* The dry run passed: the port exists once, a pipe with a usable path. */
-			e->port = domain_find_port(&g->xml, l->ends[j].port, NULL);
-			e->peer = l->ends[1 - j].domain;
-			e->attached = state_find_end(&c->s, l->name, g->xml.name) != NULL;
-		}
+		if ((mine = pairs_end_of(l, g->xml.name, &peer)) == NULL || peer == NULL)
+			continue;
+		GROW(c->ends, c->nends, c->ends_cap);
+		e = &c->ends[c->nends++];
+		/* The plan passed: the port exists once, a pipe with a usable path. */
+		*e = (struct end){ g, l, domain_find_port(&g->xml, mine->port, NULL), peer->domain,
+		    state_find_end(&c->s, l->name, g->xml.name) != NULL };
 	}
 }
 
@@ -373,6 +367,40 @@ check_access(struct check *c, unsigned models, int known)
 
 /* --- the command --- */
 
+/* Everything but pairs.ini itself: the guests' XML (files, or virsh's), each and across. */
+static void
+check_guests(struct check *c, int nfiles, char **files, int selinux)
+{
+	char msg[PATH_MAX + 256];
+	unsigned models;
+	size_t i;
+	int known;
+
+	/* The state as the hook would find it now; an unreadable one is the plan's to report. */
+	if (state_open(&c->s, c->p->settings.state_dir, 0, msg, sizeof(msg)) == 0)
+		(void)state_load(&c->s, msg, sizeof(msg));
+	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
+	known = cmd_secmodels(selinux, &models) == 0;
+	if (nfiles > 0)
+		read_files(c, nfiles, files);
+	else
+		fetch_defined(c);
+	for (i = 0; i < c->ng; i++)
+		check_guest(c, &c->g[i]);
+	check_shared_paths(c);
+	check_file_systems(c);
+	check_access(c, models, known);
+	report_guests(c);
+	note_unchecked(c);
+	for (i = 0; i < c->ng; i++) {
+		domain_free(&c->g[i].xml);
+		free(c->g[i].source);
+	}
+	free(c->g);
+	free(c->ends);
+	state_close(&c->s);
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -382,12 +410,10 @@ cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
-	char msg[PATH_MAX + 256];
 	struct check c;
 	struct pairs p;
-	size_t i, n;
-	unsigned models;
-	int ch, rc, selinux = 0, known;
+	size_t n;
+	int ch, rc, selinux = 0;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1) {
@@ -410,31 +436,7 @@ cmd_check(int argc, char **argv)
 		printf("%s: %zu link%s, no errors\n", config, p.nlinks, p.nlinks == 1 ? "" : "s");
 	c.errors += (int)n;
 
-	/* The state as the hook would find it now; an unreadable one is the dry run's to report. */
-	if (state_open(&c.s, p.settings.state_dir, 0, msg, sizeof(msg)) == 0)
-		(void)state_load(&c.s, msg, sizeof(msg));
-
-	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
-	known = cmd_secmodels(selinux, &models) == 0;
-	if (optind < argc)
-		read_files(&c, argc - optind, argv + optind);
-	else
-		fetch_defined(&c);
-	for (i = 0; i < c.ng; i++)
-		check_guest(&c, &c.g[i]);
-	check_shared_paths(&c);
-	check_file_systems(&c);
-	check_access(&c, models, known);
-	report_guests(&c);
-	note_unchecked(&c);
-
-	for (i = 0; i < c.ng; i++) {
-		domain_free(&c.g[i].xml);
-		free(c.g[i].source);
-	}
-	free(c.g);
-	free(c.ends);
-	state_close(&c.s);
+	check_guests(&c, argc - optind, argv + optind, selinux);
 	pairs_free(&p);
 	return c.errors ? 1 : 0;
 }

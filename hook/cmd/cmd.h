@@ -76,6 +76,9 @@ int	cmd_secmodels(int opt, unsigned *models);
  */
 int	cmd_option(int c, char **argv, const char *usage, const char **config);
 
+/* The options of a command that has no others: as cmd_option, for all of argv. */
+int	cmd_common_options(int argc, char **argv, const char *usage, const char **config);
+
 /*
  * A remark on stderr in the one format, "vserlink: ...", that is neither an
  * error nor a warning (control characters printed as '?', as log.h does).

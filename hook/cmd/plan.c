@@ -53,15 +53,12 @@ plan_event(const struct pairs *p, const char *domain, int release)
 int
 cmd_plan(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
 	const char *config = NULL, *domain, *op;
 	struct pairs p;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
+	if ((rc = cmd_common_options(argc, argv, usage, &config)) >= 0)
+		return rc;
 	if (argc - optind != 2)
 		return cmd_usage_error(argv[0], "expects DOMAIN and prepare or release");
 	domain = argv[optind];

@@ -201,17 +201,14 @@ show(const struct pairs *p, struct state *s)
 int
 cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
 	const char *config = NULL;
 	char msg[PATH_MAX + 256];
 	struct pairs p;
 	struct state s;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
+	if ((rc = cmd_common_options(argc, argv, usage, &config)) >= 0)
+		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");
 	config = config_path(config);

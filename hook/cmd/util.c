@@ -80,3 +80,16 @@ cmd_secmodels(int opt, unsigned *models)
 	}
 	return virsh_secmodels(models);
 }
+
+int
+cmd_common_options(int argc, char **argv, const char *usage, const char **config)
+{
+	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
+		if ((rc = cmd_option(c, argv, usage, config)) >= 0)
+			return rc;
+	return -1;
+}

@@ -1,0 +1,222 @@
+/* state_write.c: the links' files and their indexes, written; see state.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "fault.h"
+#include "state_file.h"
+
+#define STATE_TMP	"state.new"
+#define INDEX_TMP	"index.new"
+
+/* --- the indexes --- */
+
+static void
+add_key(char ***keys, size_t *n, size_t *cap, char *key)
+{
+	GROW(*keys, *n, *cap);
+	(*keys)[(*n)++] = key;
+}
+
+/* The index entries that lead to file name, from the records in memory. */
+void
+state_keys_of(struct state *s, const char *name, char ***keys, size_t *n)
+{
+	char f[NAME_MAX + 1], x[NAME_MAX + 1];
+	size_t i, cap = 0;
+	int k;
+
+	*keys = NULL;
+	*n = 0;
+	for (i = 0; i < s->r.nends; i++) {
+		const struct state_end *e = s->r.ends[i];
+
+		state_fname(e->link, f);
+		if (strcmp(f, name) != 0)
+			continue;
+		state_fname(e->domain, x);
+		add_key(keys, n, &cap, xasprintf("guests/%s/%s", x, name));
+		state_fname(strrchr(e->path, '/') + 1, x);
+		add_key(keys, n, &cap, xasprintf("places/%llu.%llu/%s",
+		    (unsigned long long)e->dir_dev, (unsigned long long)e->dir_ino, x));
+		for (k = 0; k < 2; k++)
+			if (e->fifo[k].ino != 0)
+				add_key(keys, n, &cap, xasprintf("fifos/%llu.%llu",
+				    (unsigned long long)e->fifo[k].dev, (unsigned long long)e->fifo[k].ino));
+	}
+}
+
+static int
+has_key(char **keys, size_t n, const char *key)
+{
+	while (n-- > 0)
+		if (strcmp(keys[n], key) == 0)
+			return 1;
+	return 0;
+}
+
+void
+state_free_keys(char **keys, size_t n)
+{
+	while (n-- > 0)
+		free(keys[n]);
+	free(keys);
+}
+
+int
+state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1])
+{
+	ssize_t n;
+
+	if (s->dirfd < 0 || (n = readlinkat(s->dirfd, key, out, NAME_MAX)) <= 0)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+/* Makes the directories of key (in the state directory, which only root may write). */
+static int
+key_dirs(struct state *s, const char *key)
+{
+	char path[PATH_MAX];
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s", key);
+	for (slash = strchr(path, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdirat(s->dirfd, path, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*slash = '/';
+	}
+	return 0;
+}
+
+/* key -> name, replacing what was there in one step. */
+static int
+index_put(struct state *s, const char *key, const char *name)
+{
+	unlinkat(s->dirfd, INDEX_TMP, 0);
+	if (key_dirs(s, key) < 0 || symlinkat(name, s->dirfd, INDEX_TMP) < 0 ||
+	    renameat(s->dirfd, INDEX_TMP, s->dirfd, key) < 0)
+		return -1;
+	return 0;
+}
+
+/* Removes key if it leads to name; then its directory, if it is empty. */
+static void
+index_drop(struct state *s, const char *key, const char *name)
+{
+	char to[NAME_MAX + 1], dir[PATH_MAX];
+
+	if (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0 ||
+	    unlinkat(s->dirfd, key, 0) < 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", key);
+	*strrchr(dir, '/') = '\0';
+	if (strchr(dir, '/') != NULL)
+		unlinkat(s->dirfd, dir, AT_REMOVEDIR);
+}
+
+/* --- saving --- */
+
+/* Replaces links/name with its records, or removes it when it has none. */
+static int
+write_file(struct state *s, const char *name, char *msg, size_t msglen)
+{
+	char path[NAME_MAX + 8];
+	FILE *f = NULL;
+	size_t i;
+	int fd, e;
+
+	snprintf(path, sizeof(path), "links/%s", name);
+	for (i = 0; i < s->r.nends; i++) {
+		char f_name[NAME_MAX + 1];
+
+		state_fname(s->r.ends[i]->link, f_name);
+		if (strcmp(f_name, name) == 0)
+			break;
+	}
+	if (i == s->r.nends) {
+		if (unlinkat(s->dirfd, path, 0) == 0 || errno == ENOENT)
+			return 0;
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+		return -1;
+	}
+	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	codec_encode(f, &s->r, s->r.ends[i]->link);
+	if (fflush(f) != 0 || ferror(f)) {
+		e = errno;
+		fclose(f);
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
+		return -1;
+	}
+	FAULT_POINT("state_save: written, before rename");
+	if (fclose(f) != 0 || (mkdirat(s->dirfd, "links", 0700) < 0 && errno != EEXIST) ||
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+		return -1;
+	}
+	FAULT_POINT("state_save: after rename");
+	return 0;
+}
+
+/* A file and its indexes: new entries before the records, old ones after. */
+static int
+save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
+{
+	char **keys;
+	size_t i, n;
+
+	state_keys_of(s, f->name, &keys, &n);
+	for (i = 0; i < n; i++) {
+		if (!has_key(f->keys, f->nkeys, keys[i]) && index_put(s, keys[i], f->name) < 0) {
+			snprintf(msg, msglen, "%s/%s: %s", s->dir, keys[i], strerror(errno));
+			state_free_keys(keys, n);
+			return -1;
+		}
+	}
+	if (write_file(s, f->name, msg, msglen) < 0) {
+		state_free_keys(keys, n);
+		return -1;
+	}
+	for (i = 0; i < f->nkeys; i++)
+		if (!has_key(keys, n, f->keys[i]))
+			index_drop(s, f->keys[i], f->name);
+	state_free_keys(f->keys, f->nkeys);
+	f->keys = keys;
+	f->nkeys = n;
+	f->changed = 0;
+	return 0;
+}
+
+int
+state_save(struct state *s, char *msg, size_t msglen)
+{
+	size_t i;
+
+	if (s->error != NULL) {
+		snprintf(msg, msglen, "%s", s->error);
+		return -1;
+	}
+	for (i = 0; i < s->nfiles; i++)
+		if (s->files[i].changed && save_file(s, &s->files[i], msg, msglen) < 0)
+			return -1;
+	/* Spread over the links' files now: the single file of before goes. */
+	if (s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_LEGACY_FILE, strerror(errno));
+		return -1;
+	}
+	s->legacy = 0;
+	return 0;
+}
