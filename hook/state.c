@@ -78,17 +78,17 @@ slurp(struct state *s, int dirfd, const char *name, const char *shown, char *msg
 	return buf;
 }
 
-/* Adds the records of name to s: 0 (a missing file holds none), or -1 and msg. */
+/* Adds the records of name to r: 0 (a missing file holds none), or -1 and msg. */
 static int
-read_records(struct state *s, int dirfd, const char *name, const char *shown, char *msg,
-    size_t msglen)
+read_records(struct state *s, int dirfd, const char *name, const char *shown,
+    struct state_records *r, char *msg, size_t msglen)
 {
 	char *buf = slurp(s, dirfd, name, shown, msg, msglen);
 	unsigned bad;
 
 	if (buf == NULL)
 		return errno == ENOENT ? 0 : -1;
-	bad = codec_decode(buf, &s->r);
+	bad = codec_decode(buf, r);
 	free(buf);
 	if (bad == 0)
 		return 0;
@@ -97,53 +97,103 @@ read_records(struct state *s, int dirfd, const char *name, const char *shown, ch
 	return -1;
 }
 
-static struct state_file *
-file_get(struct state *s, const char *name)
+/* --- the files loaded, by name --- */
+
+static size_t
+name_hash(const char *name, size_t cap)
 {
-	struct state_file *f;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
+	return (size_t)(h & (cap - 1));
+}
+
+static void
+table_put(struct state *s, struct state_file *f)
+{
 	size_t i;
 
-	for (i = 0; i < s->nfiles; i++)
-		if (strcmp(s->files[i].name, name) == 0)
-			return &s->files[i];
+	for (i = name_hash(f->name, s->by_name_cap); s->by_name[i] != NULL;
+	    i = (i + 1) & (s->by_name_cap - 1))
+		;
+	s->by_name[i] = f;
+}
+
+struct state_file *
+state_file_find(struct state *s, const char *name)
+{
+	size_t i;
+
+	if (s->by_name_cap == 0)
+		return NULL;
+	for (i = name_hash(name, s->by_name_cap); s->by_name[i] != NULL;
+	    i = (i + 1) & (s->by_name_cap - 1))
+		if (strcmp(s->by_name[i]->name, name) == 0)
+			return s->by_name[i];
+	return NULL;
+}
+
+/* The file called name, loaded or not: a new one holds nothing. */
+static struct state_file *
+file_add(struct state *s, const char *name)
+{
+	struct state_file *f = state_file_find(s, name);
+	size_t i;
+
+	if (f != NULL)
+		return f;
+	if (2 * (s->nfiles + 1) > s->by_name_cap) {
+		free(s->by_name);
+		s->by_name_cap = s->by_name_cap ? 2 * s->by_name_cap : 64;
+		s->by_name = xcalloc(s->by_name_cap, sizeof(*s->by_name));
+		for (i = 0; i < s->nfiles; i++)
+			table_put(s, s->files[i]);
+	}
 	GROW(s->files, s->nfiles, s->files_cap);
-	f = &s->files[s->nfiles++];
-	memset(f, 0, sizeof(*f));
+	f = s->files[s->nfiles++] = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
+	table_put(s, f);
 	return f;
 }
 
-/* --- loading --- */
-
-int
+struct state_file *
 state_load_file(struct state *s, const char *name)
 {
 	char msg[PATH_MAX + 256], shown[NAME_MAX + 8];
+	struct state_records r = { 0 };
 	struct state_file *f;
-	size_t i;
 	int dirfd, rc = 0;
 
-	if (s->error != NULL)
-		return -1;
-	for (i = 0; i < s->nfiles; i++)
-		if (strcmp(s->files[i].name, name) == 0)
-			return 0;
+	if ((f = state_file_find(s, name)) != NULL || s->error != NULL)
+		return f;
 	/* A single file of before holds everything; the links' files are not read. */
-	if (s->legacy || s->dirfd < 0)
-		return 0;
-	snprintf(shown, sizeof(shown), "links/%s", name);
-	dirfd = openat(s->dirfd, "links", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dirfd >= 0) {
-		rc = read_records(s, dirfd, name, shown, msg, sizeof(msg));
-		close(dirfd);
+	if (!s->legacy && s->dirfd >= 0) {
+		snprintf(shown, sizeof(shown), "links/%s", name);
+		dirfd = openat(s->dirfd, "links", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirfd >= 0) {
+			rc = read_records(s, dirfd, name, shown, &r, msg, sizeof(msg));
+			close(dirfd);
+		}
+		if (rc < 0) {
+			records_free(&r);
+			s->error = xstrdup(msg);
+			return NULL;
+		}
 	}
-	if (rc < 0) {
-		s->error = xstrdup(msg);
-		return -1;
-	}
-	f = file_get(s, name);
-	state_keys_of(s, name, &f->keys, &f->nkeys);
-	return 0;
+	f = file_add(s, name);
+	f->r = r;
+	state_keys_of(f, &f->keys, &f->nkeys);
+	return f;
+}
+
+struct state_file *
+state_file_of(struct state *s, const char *link)
+{
+	char name[NAME_MAX + 1];
+
+	state_fname(link, name);
+	return state_load_file(s, name);
 }
 
 /* Reads the files that the entries of directory path (in state_dir) name. */
@@ -163,7 +213,7 @@ load_listed(struct state *s, const char *path, char *msg, size_t msglen)
 		return 0;
 	}
 	while ((d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.' && state_load_file(s, d->d_name) < 0)
+		if (d->d_name[0] != '.' && state_load_file(s, d->d_name) == NULL)
 			break;
 	closedir(dir);
 	if (s->error != NULL) {
@@ -195,22 +245,7 @@ state_error(const struct state *s)
 	return s->error;
 }
 
-void
-state_mark(struct state *s, const char *link)
-{
-	char name[NAME_MAX + 1];
-
-	state_fname(link, name);
-	file_get(s, name)->changed = 1;
-}
-
 /* --- a single state file of before --- */
-
-static int
-same_fifo(const struct state_fifo *f, const struct stat *st, const struct timespec *birth)
-{
-	return state_end_has(&(struct state_end){ .fifo = { *f, *f } }, 0, st, birth);
-}
 
 /*
  * Version 1 kept the hook's FIFOs in one list, tied to no name. Each goes to
@@ -218,7 +253,7 @@ same_fifo(const struct state_fifo *f, const struct stat *st, const struct timesp
  * linked goes on working, and nothing else is taken for the hook's.
  */
 static void
-adopt_v1_fifos(struct state *s, struct state_end *e)
+adopt_v1_fifos(const struct state_records *legacy, struct state_end *e)
 {
 	char name[NAME_MAX + 1], msg[PATH_MAX + 128];
 	struct timespec birth;
@@ -236,30 +271,56 @@ adopt_v1_fifos(struct state *s, struct state_end *e)
 		snprintf(name, sizeof(name), "%s%s", strrchr(e->path, '/') + 1, fifo_suffix[k]);
 		if (fs_lstat_birth(fd, name, &st, &birth) < 0)
 			continue;
-		for (i = 0; i < s->r.nv1; i++)
-			if (same_fifo(&s->r.v1[i], &st, &birth))
-				state_end_set(s, e, k, &st, &birth);
+		for (i = 0; i < legacy->nv1; i++)
+			if (state_end_has(&(struct state_end){ .fifo = { legacy->v1[i] } }, 0, &st, &birth))
+				e->fifo[k] = (struct state_fifo){ st.st_dev, st.st_ino, birth };
 	}
 	close(fd);
+}
+
+/* Each end of a single file of before goes to its link's file, with its pending names. */
+static void
+spread(struct state *s, struct state_records *legacy)
+{
+	struct state_end *e;
+	struct state_file *f;
+	size_t i;
+
+	for (i = 0; i < legacy->npending; i++) {
+		e = (struct state_end *)(uintptr_t)records_end_of_name(legacy,
+		    legacy->pending[i].domain, legacy->pending[i].path);
+		if (e != NULL)
+			records_add_pending(&state_file_of(s, e->link)->r, legacy->pending[i].domain,
+			    legacy->pending[i].path);
+	}
+	for (i = 0; i < legacy->nends; i++) {
+		e = legacy->ends[i];
+		if (legacy->v1_file)
+			adopt_v1_fifos(legacy, e);
+		f = state_file_of(s, e->link);
+		GROW(f->r.ends, f->r.nends, f->r.ends_cap);
+		f->r.ends[f->r.nends++] = e;
+		f->changed = 1;
+	}
+	legacy->nends = 0;
+	records_free(legacy);
 }
 
 int
 state_load(struct state *s, char *msg, size_t msglen)
 {
-	size_t i;
+	struct state_records legacy = { 0 };
 
 	if (s->dirfd < 0)
 		return 0;
-	if (read_records(s, s->dirfd, STATE_LEGACY_FILE, STATE_LEGACY_FILE, msg, msglen) < 0)
+	if (read_records(s, s->dirfd, STATE_LEGACY_FILE, STATE_LEGACY_FILE, &legacy, msg, msglen) < 0) {
+		records_free(&legacy);
 		return -1;
+	}
 	if (faccessat(s->dirfd, STATE_LEGACY_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	s->legacy = 1;
-	for (i = 0; i < s->r.nends; i++) {
-		if (s->r.v1_file)
-			adopt_v1_fifos(s, s->r.ends[i]);
-		state_mark(s, s->r.ends[i]->link);
-	}
+	spread(s, &legacy);
 	return s->lockfd >= 0 ? state_save(s, msg, msglen) : 0;
 }
 
@@ -327,12 +388,14 @@ state_close(struct state *s)
 {
 	size_t i;
 
-	records_free(&s->r);
 	for (i = 0; i < s->nfiles; i++) {
-		free(s->files[i].name);
-		state_free_keys(s->files[i].keys, s->files[i].nkeys);
+		records_free(&s->files[i]->r);
+		free(s->files[i]->name);
+		state_free_keys(s->files[i]->keys, s->files[i]->nkeys);
+		free(s->files[i]);
 	}
 	free(s->files);
+	free(s->by_name);
 	free(s->error);
 	if (s->lockfd >= 0)
 		close(s->lockfd);

@@ -20,22 +20,24 @@
 
 #include "state_codec.h"
 
-/* A link's file, as loaded. */
+/* A link's file, as loaded, and its records. */
 struct state_file {
-	char	*name;		/* in links/ */
-	int	 changed;
-	char	**keys;		/* its index entries, as saved */
-	size_t	 nkeys;
+	char			*name;		/* in links/ */
+	int			 changed;
+	char			**keys;		/* its index entries, as saved */
+	size_t			 nkeys;
+	struct state_records	 r;
 };
 
 struct state {
 	char			*dir;
 	int			 dirfd;
 	int			 lockfd;
-	struct state_records	 r;
-	struct state_file	*files;
+	struct state_file	**files;	/* each allocated apart: pointers stay good */
 	size_t			 nfiles, files_cap;
-	int			 legacy;	/* r came from a single state file of before */
+	struct state_file	**by_name;	/* a hash table of files, a cache of files[] */
+	size_t			 by_name_cap;
+	int			 legacy;	/* the records came from a single state file of before */
 	char			*error;		/* why a file could not be read */
 };
 
@@ -81,6 +83,8 @@ struct state_end *state_set_end(struct state *s, const char *link,
 int	state_has_domain(struct state *s, const char *domain);
 /* Drops guest domain's ends and pending names. */
 void	state_drop_domain(struct state *s, const char *domain);
+/* The loaded ends of guest domain (NULL: all), in an array to free. */
+size_t	state_ends(struct state *s, const char *domain, struct state_end ***v);
 
 /* st and birth as fs_lstat_birth gives them. */
 /* Nonzero when st is the FIFO recorded for name k of end e. */
@@ -95,9 +99,11 @@ void	state_forget(struct state *s, const struct stat *st, const struct timespec 
 const struct state_end *state_owner(struct state *s, const struct stat *st,
 	    const struct timespec *birth, int *k);
 
-/* path: P.in or P.out of guest domain's end. */
-void	state_add_pending(struct state *s, const char *domain, const char *path);
-int	state_is_pending(const struct state *s, const char *domain, const char *path);
+/* path: P.in or P.out of guest domain's end of link. */
+void	state_add_pending(struct state *s, const char *link, const char *domain,
+	    const char *path);
+int	state_is_pending(struct state *s, const char *link, const char *domain,
+	    const char *path);
 void	state_clear_pending(struct state *s, const char *domain);
 
 #endif

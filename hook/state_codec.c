@@ -103,7 +103,7 @@ records_end_of_name(const struct state_records *r, const char *domain, const cha
 }
 
 void
-codec_encode(FILE *f, const struct state_records *r, const char *link)
+codec_encode(FILE *f, const struct state_records *r)
 {
 	size_t i, j;
 
@@ -111,8 +111,6 @@ codec_encode(FILE *f, const struct state_records *r, const char *link)
 	for (i = 0; i < r->nends; i++) {
 		const struct state_end *e = r->ends[i];
 
-		if (strcmp(e->link, link) != 0)
-			continue;
 		fputs("end", f);
 		put_field(f, e->link);
 		put_field(f, e->domain);

@@ -75,7 +75,7 @@ const struct state_end *records_end_of_name(const struct state_records *r,
  */
 unsigned codec_decode(char *text, struct state_records *r);
 
-/* Writes a file holding r's ends whose link is link, and their pending names. */
-void	codec_encode(FILE *f, const struct state_records *r, const char *link);
+/* Writes a file holding r's ends, each with its pending names. */
+void	codec_encode(FILE *f, const struct state_records *r);
 
 #endif

@@ -8,50 +8,81 @@
 #include "alloc.h"
 #include "state_file.h"
 
-/* Reads the file an index entry leads to, if there is one. */
+/* Marks link's file to be written at the next save. */
 static void
-load_indexed(struct state *s, const char *key)
+mark(struct state *s, const char *link)
+{
+	struct state_file *f = state_file_of(s, link);
+
+	if (f != NULL)
+		f->changed = 1;
+}
+
+/*
+ * The file an index entry leads to is where a record is, on disk; a file
+ * changed since it was read may hold one too, so those are looked at as
+ * well. match says which end, and which of its names, is the one sought.
+ */
+static struct state_end *
+search(struct state *s, const char *key,
+    int (*match)(const struct state_end *, const void *, int *), const void *what, int *k)
 {
 	char name[NAME_MAX + 1];
+	struct state_file *hinted = NULL, *f;
+	size_t i, j;
 
 	if (state_index_get(s, key, name) == 0)
-		(void)state_load_file(s, name);
+		hinted = state_load_file(s, name);
+	for (i = 0; i <= s->nfiles; i++) {
+		f = i == 0 ? hinted : s->files[i - 1];
+		if (f == NULL || (i > 0 && (f == hinted || !f->changed)))
+			continue;
+		for (j = 0; j < f->r.nends; j++)
+			if (match(f->r.ends[j], what, k))
+				return f->r.ends[j];
+	}
+	return NULL;
 }
 
 struct state_end *
 state_find_end(struct state *s, const char *link, const char *domain)
 {
-	char name[NAME_MAX + 1];
+	struct state_file *f = state_file_of(s, link);
 	size_t i;
 
-	state_fname(link, name);
-	if (state_load_file(s, name) < 0)
-		return NULL;
-	for (i = 0; i < s->r.nends; i++)
-		if (strcmp(s->r.ends[i]->link, link) == 0 &&
-		    strcmp(s->r.ends[i]->domain, domain) == 0)
-			return s->r.ends[i];
+	for (i = 0; f != NULL && i < f->r.nends; i++)
+		if (strcmp(f->r.ends[i]->link, link) == 0 && strcmp(f->r.ends[i]->domain, domain) == 0)
+			return f->r.ends[i];
 	return NULL;
+}
+
+struct place {
+	dev_t		 dev;
+	ino_t		 ino;
+	const char	*base;
+};
+
+static int
+at_place(const struct state_end *e, const void *what, int *k)
+{
+	const struct place *p = what;
+
+	(void)k;
+	return e->dir_dev == p->dev && e->dir_ino == p->ino &&
+	    strcmp(strrchr(e->path, '/') + 1, p->base) == 0;
 }
 
 struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base)
 {
+	struct place p = { dir_dev, dir_ino, base };
 	char name[NAME_MAX + 1], key[NAME_MAX + 64];
-	size_t i;
+	int k;
 
 	state_fname(base, name);
 	snprintf(key, sizeof(key), "places/%llu.%llu/%s", (unsigned long long)dir_dev,
 	    (unsigned long long)dir_ino, name);
-	load_indexed(s, key);
-	for (i = 0; i < s->r.nends; i++) {
-		struct state_end *e = s->r.ends[i];
-
-		if (e->dir_dev == dir_dev && e->dir_ino == dir_ino &&
-		    strcmp(strrchr(e->path, '/') + 1, base) == 0)
-			return e;
-	}
-	return NULL;
+	return search(s, key, at_place, &p, &k);
 }
 
 struct state_end *
@@ -59,10 +90,13 @@ state_set_end(struct state *s, const char *link, const char *domain,
     const char *path, const struct stat *dir)
 {
 	struct state_end *e = state_find_end(s, link, domain);
+	struct state_file *f = state_file_of(s, link);
 
-	state_mark(s, link);
+	if (f == NULL)
+		return NULL;
+	f->changed = 1;
 	if (e == NULL)
-		return records_add_end(&s->r, link, domain, path, dir->st_dev, dir->st_ino);
+		return records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
 	if (strcmp(e->path, path) != 0 || e->dir_dev != dir->st_dev || e->dir_ino != dir->st_ino) {
 		free(e->path);
 		e->path = xstrdup(path);
@@ -78,29 +112,45 @@ state_has_domain(struct state *s, const char *domain)
 {
 	char name[NAME_MAX + 1], key[NAME_MAX + 16];
 	struct stat st;
-	size_t i;
 
-	if (s->legacy)
-		for (i = 0; i < s->r.nends; i++)
-			if (strcmp(s->r.ends[i]->domain, domain) == 0)
-				return 1;
 	state_fname(domain, name);
 	snprintf(key, sizeof(key), "guests/%s", name);
 	return s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0);
 }
 
+size_t
+state_ends(struct state *s, const char *domain, struct state_end ***v)
+{
+	size_t i, j, n = 0;
+
+	*v = NULL;
+	for (i = 0; i < s->nfiles; i++) {
+		const struct state_records *r = &s->files[i]->r;
+
+		*v = xreallocarray(*v, n + r->nends + 1, sizeof(**v));
+		for (j = 0; j < r->nends; j++)
+			if (domain == NULL || strcmp(r->ends[j]->domain, domain) == 0)
+				(*v)[n++] = r->ends[j];
+	}
+	return n;
+}
+
 void
 state_drop_domain(struct state *s, const char *domain)
 {
-	size_t i;
+	size_t i, j;
 
 	state_clear_pending(s, domain);
-	for (i = s->r.nends; i-- > 0;) {
-		if (strcmp(s->r.ends[i]->domain, domain) != 0)
-			continue;
-		state_mark(s, s->r.ends[i]->link);
-		records_drop_end(&s->r, i);
+	for (i = 0; i < s->nfiles; i++) {
+		struct state_file *f = s->files[i];
+
+		for (j = f->r.nends; j-- > 0;) {
+			if (strcmp(f->r.ends[j]->domain, domain) == 0) {
+				records_drop_end(&f->r, j);
+				f->changed = 1;
+			}
+		}
 	}
 }
 
@@ -127,31 +177,37 @@ void
 state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st,
     const struct timespec *birth)
 {
-	struct state_fifo *f = &e->fifo[k];
+	mark(s, e->link);
+	memset(&e->fifo[k], 0, sizeof(e->fifo[k]));
+	if (st != NULL)
+		e->fifo[k] = (struct state_fifo){ st->st_dev, st->st_ino, *birth };
+}
 
-	state_mark(s, e->link);
-	memset(f, 0, sizeof(*f));
-	if (st == NULL)
-		return;
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->birth = *birth;
+struct fifo {
+	const struct stat	*st;
+	const struct timespec	*birth;
+};
+
+static int
+has_fifo(const struct state_end *e, const void *what, int *k)
+{
+	const struct fifo *f = what;
+
+	for (*k = 0; *k < 2; (*k)++)
+		if (state_end_has(e, *k, f->st, f->birth))
+			return 1;
+	return 0;
 }
 
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
+	struct fifo f = { st, birth };
 	char key[64];
-	size_t i;
 
 	snprintf(key, sizeof(key), "fifos/%llu.%llu", (unsigned long long)st->st_dev,
 	    (unsigned long long)st->st_ino);
-	load_indexed(s, key);
-	for (i = 0; i < s->r.nends; i++)
-		for (*k = 0; *k < 2; (*k)++)
-			if (state_end_has(s->r.ends[i], *k, st, birth))
-				return s->r.ends[i];
-	return NULL;
+	return search(s, key, has_fifo, &f, k);
 }
 
 void
@@ -165,23 +221,25 @@ state_forget(struct state *s, const struct stat *st, const struct timespec *birt
 }
 
 void
-state_add_pending(struct state *s, const char *domain, const char *path)
+state_add_pending(struct state *s, const char *link, const char *domain, const char *path)
 {
-	const struct state_end *e = records_end_of_name(&s->r, domain, path);
+	struct state_file *f = state_file_of(s, link);
 
-	if (e != NULL)
-		state_mark(s, e->link);
-	records_add_pending(&s->r, domain, path);
+	if (f != NULL) {
+		records_add_pending(&f->r, domain, path);
+		f->changed = 1;
+	}
 }
 
 int
-state_is_pending(const struct state *s, const char *domain, const char *path)
+state_is_pending(struct state *s, const char *link, const char *domain, const char *path)
 {
+	struct state_file *f = state_file_of(s, link);
 	size_t i;
 
-	for (i = 0; i < s->r.npending; i++)
-		if (strcmp(s->r.pending[i].domain, domain) == 0 &&
-		    strcmp(s->r.pending[i].path, path) == 0)
+	for (i = 0; f != NULL && i < f->r.npending; i++)
+		if (strcmp(f->r.pending[i].domain, domain) == 0 &&
+		    strcmp(f->r.pending[i].path, path) == 0)
 			return 1;
 	return 0;
 }
@@ -189,14 +247,16 @@ state_is_pending(const struct state *s, const char *domain, const char *path)
 void
 state_clear_pending(struct state *s, const char *domain)
 {
-	const struct state_end *e;
-	size_t i;
+	size_t i, j;
 
-	for (i = s->r.npending; i-- > 0;) {
-		if (strcmp(s->r.pending[i].domain, domain) != 0)
-			continue;
-		if ((e = records_end_of_name(&s->r, domain, s->r.pending[i].path)) != NULL)
-			state_mark(s, e->link);
-		records_drop_pending(&s->r, i);
+	for (i = 0; i < s->nfiles; i++) {
+		struct state_file *f = s->files[i];
+
+		for (j = f->r.npending; j-- > 0;) {
+			if (strcmp(f->r.pending[j].domain, domain) == 0) {
+				records_drop_pending(&f->r, j);
+				f->changed = 1;
+			}
+		}
 	}
 }

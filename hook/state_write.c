@@ -23,31 +23,37 @@ add_key(char ***keys, size_t *n, size_t *cap, char *key)
 	(*keys)[(*n)++] = key;
 }
 
-/* The index entries that lead to file name, from the records in memory. */
+static int has_key(char **keys, size_t n, const char *key);
+
 void
-state_keys_of(struct state *s, const char *name, char ***keys, size_t *n)
+state_keys_of(const struct state_file *f, char ***keys, size_t *n)
 {
-	char f[NAME_MAX + 1], x[NAME_MAX + 1];
+	char x[NAME_MAX + 1];
 	size_t i, cap = 0;
 	int k;
 
 	*keys = NULL;
 	*n = 0;
-	for (i = 0; i < s->r.nends; i++) {
-		const struct state_end *e = s->r.ends[i];
+	for (i = 0; i < f->r.nends; i++) {
+		const struct state_end *e = f->r.ends[i];
+		char *key[4] = { NULL, NULL, NULL, NULL };
 
-		state_fname(e->link, f);
-		if (strcmp(f, name) != 0)
-			continue;
 		state_fname(e->domain, x);
-		add_key(keys, n, &cap, xasprintf("guests/%s/%s", x, name));
+		key[0] = xasprintf("guests/%s/%s", x, f->name);
 		state_fname(strrchr(e->path, '/') + 1, x);
-		add_key(keys, n, &cap, xasprintf("places/%llu.%llu/%s",
-		    (unsigned long long)e->dir_dev, (unsigned long long)e->dir_ino, x));
+		key[1] = xasprintf("places/%llu.%llu/%s", (unsigned long long)e->dir_dev,
+		    (unsigned long long)e->dir_ino, x);
 		for (k = 0; k < 2; k++)
 			if (e->fifo[k].ino != 0)
-				add_key(keys, n, &cap, xasprintf("fifos/%llu.%llu",
-				    (unsigned long long)e->fifo[k].dev, (unsigned long long)e->fifo[k].ino));
+				key[2 + k] = xasprintf("fifos/%llu.%llu", (unsigned long long)e->fifo[k].dev,
+				    (unsigned long long)e->fifo[k].ino);
+		/* Both ends of a link record the same FIFOs: each key once. */
+		for (k = 0; k < 4; k++) {
+			if (key[k] != NULL && !has_key(*keys, *n, key[k]))
+				add_key(keys, n, &cap, key[k]);
+			else
+				free(key[k]);
+		}
 	}
 }
 
@@ -80,7 +86,7 @@ state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1])
 }
 
 /* Makes the directories of key (in the state directory, which only root may write). */
-static int
+static void
 key_dirs(struct state *s, const char *key)
 {
 	char path[PATH_MAX];
@@ -89,22 +95,25 @@ key_dirs(struct state *s, const char *key)
 	snprintf(path, sizeof(path), "%s", key);
 	for (slash = strchr(path, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
-		if (mkdirat(s->dirfd, path, 0700) < 0 && errno != EEXIST)
-			return -1;
+		mkdirat(s->dirfd, path, 0700);
 		*slash = '/';
 	}
-	return 0;
 }
 
 /* key -> name, replacing what was there in one step. */
 static int
 index_put(struct state *s, const char *key, const char *name)
 {
-	unlinkat(s->dirfd, INDEX_TMP, 0);
-	if (key_dirs(s, key) < 0 || symlinkat(name, s->dirfd, INDEX_TMP) < 0 ||
-	    renameat(s->dirfd, INDEX_TMP, s->dirfd, key) < 0)
+	if (symlinkat(name, s->dirfd, INDEX_TMP) < 0 &&
+	    (errno != EEXIST || unlinkat(s->dirfd, INDEX_TMP, 0) < 0 ||
+	    symlinkat(name, s->dirfd, INDEX_TMP) < 0))
 		return -1;
-	return 0;
+	if (renameat(s->dirfd, INDEX_TMP, s->dirfd, key) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	key_dirs(s, key);
+	return renameat(s->dirfd, INDEX_TMP, s->dirfd, key);
 }
 
 /* Removes key if it leads to name; then its directory, if it is empty. */
@@ -124,46 +133,39 @@ index_drop(struct state *s, const char *key, const char *name)
 
 /* --- saving --- */
 
-/* Replaces links/name with its records, or removes it when it has none. */
+/* Replaces links/NAME with f's records, or removes it when it has none. */
 static int
-write_file(struct state *s, const char *name, char *msg, size_t msglen)
+write_file(struct state *s, const struct state_file *f, char *msg, size_t msglen)
 {
 	char path[NAME_MAX + 8];
-	FILE *f = NULL;
-	size_t i;
+	FILE *out = NULL;
 	int fd, e;
 
-	snprintf(path, sizeof(path), "links/%s", name);
-	for (i = 0; i < s->r.nends; i++) {
-		char f_name[NAME_MAX + 1];
-
-		state_fname(s->r.ends[i]->link, f_name);
-		if (strcmp(f_name, name) == 0)
-			break;
-	}
-	if (i == s->r.nends) {
+	snprintf(path, sizeof(path), "links/%s", f->name);
+	if (f->r.nends == 0) {
 		if (unlinkat(s->dirfd, path, 0) == 0 || errno == ENOENT)
 			return 0;
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}
 	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	codec_encode(f, &s->r, s->r.ends[i]->link);
-	if (fflush(f) != 0 || ferror(f)) {
+	codec_encode(out, &f->r);
+	if (fflush(out) != 0 || ferror(out)) {
 		e = errno;
-		fclose(f);
+		fclose(out);
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
-	if (fclose(f) != 0 || (mkdirat(s->dirfd, "links", 0700) < 0 && errno != EEXIST) ||
-	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0) {
+	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
+	    (errno != ENOENT || mkdirat(s->dirfd, "links", 0700) < 0 ||
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}
@@ -178,7 +180,7 @@ save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 	char **keys;
 	size_t i, n;
 
-	state_keys_of(s, f->name, &keys, &n);
+	state_keys_of(f, &keys, &n);
 	for (i = 0; i < n; i++) {
 		if (!has_key(f->keys, f->nkeys, keys[i]) && index_put(s, keys[i], f->name) < 0) {
 			snprintf(msg, msglen, "%s/%s: %s", s->dir, keys[i], strerror(errno));
@@ -186,7 +188,7 @@ save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 			return -1;
 		}
 	}
-	if (write_file(s, f->name, msg, msglen) < 0) {
+	if (write_file(s, f, msg, msglen) < 0) {
 		state_free_keys(keys, n);
 		return -1;
 	}
@@ -210,7 +212,7 @@ state_save(struct state *s, char *msg, size_t msglen)
 		return -1;
 	}
 	for (i = 0; i < s->nfiles; i++)
-		if (s->files[i].changed && save_file(s, &s->files[i], msg, msglen) < 0)
+		if (s->files[i]->changed && save_file(s, s->files[i], msg, msglen) < 0)
 			return -1;
 	/* Spread over the links' files now: the single file of before goes. */
 	if (s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) {

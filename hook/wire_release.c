@@ -1,4 +1,5 @@
 /* wire_release.c: the plan of a release; see wire.h. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,13 +30,35 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 		    "is another name of a FIFO of another end" : what_is(&n->st));
 }
 
+/* Where link is in pairs.ini, or after all of it. */
+static size_t
+rank(const struct pairs *p, const char *link)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlinks && strcmp(p->links[i].name, link) != 0; i++)
+		;
+	return i;
+}
+
+static int
+cmp_link(const void *a, const void *b, void *p)
+{
+	const char *x = (*(struct state_end *const *)a)->link;
+	const char *y = (*(struct state_end *const *)b)->link;
+	size_t rx = rank(p, x), ry = rank(p, y);
+
+	return rx != ry ? (rx > ry) - (rx < ry) : strcmp(x, y);
+}
+
 int
 wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
     struct wiring **out)
 {
 	struct wiring *w = *out = wiring_new(domain, p, 1);
 	char msg[PATH_MAX + 256];
-	size_t i, n = 0;
+	struct state_end **ends;
+	size_t i, n;
 	int rc;
 
 	/* Most guests were never linked: find out without taking the lock. */
@@ -51,20 +74,20 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 		log_error("guest %s: %s", domain, msg);
 		return 1;
 	}
-	for (i = 0; i < w->s.r.nends; i++)
-		n += strcmp(w->s.r.ends[i]->domain, domain) == 0;
+	n = state_ends(&w->s, domain, &ends);
+	/* In pairs.ini's order, whatever order the links' files were read in. */
+	if (n > 0)
+		qsort_r(ends, n, sizeof(*ends), cmp_link, (void *)(uintptr_t)p);
 	w->plans = xcalloc(n, sizeof(*w->plans));
-	for (i = 0; i < w->s.r.nends; i++) {
-		const struct state_end *e = w->s.r.ends[i];
-		struct port_plan *pl = &w->plans[w->nplans];
+	for (i = 0; i < n; i++) {
+		const struct state_end *e = ends[i];
+		struct port_plan *pl = &w->plans[w->nplans++];
 
-		if (strcmp(e->domain, domain) != 0)
-			continue;
-		w->nplans++;
 		pl->link = e->link;
 		pl->path = xstrdup(e->path);
 		plan_name(w, pl, e, 0);
 		plan_name(w, pl, e, 1);
 	}
+	free(ends);
 	return state_failed(w) || w->errors ? 1 : 0;
 }

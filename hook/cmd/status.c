@@ -58,7 +58,7 @@ inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 
 		snprintf(name, sizeof(name), "%s%s", slash + 1, fifo_suffix[k]);
 		snprintf(full, sizeof(full), "%s%s", path, fifo_suffix[k]);
-		if (state_is_pending(s, domain, full)) {
+		if (state_is_pending(s, e->link, domain, full)) {
 			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
 			    full);
 		} else if (fs_lstat_birth(dfd, name, st, &birth) < 0) {
@@ -171,8 +171,9 @@ cmp_end(const void *a, const void *b)
 static int
 show(const struct pairs *p, struct state *s)
 {
+	struct state_end **ends;
 	struct names nm;
-	size_t i, shown = 0;
+	size_t i, n, shown = 0;
 	int broken = 0, rc;
 
 	for (i = 0; i < p->nlinks; i++) {
@@ -180,10 +181,11 @@ show(const struct pairs *p, struct state *s)
 			return -1;
 		broken |= rc;
 	}
-	if (s->r.nends > 0)
-		qsort(s->r.ends, s->r.nends, sizeof(*s->r.ends), cmp_end);
-	for (i = 0; i < s->r.nends; i++) {
-		const struct state_end *e = s->r.ends[i];
+	n = state_ends(s, NULL, &ends);
+	if (n > 0)
+		qsort(ends, n, sizeof(*ends), cmp_end);
+	for (i = 0; i < n; i++) {
+		const struct state_end *e = ends[i];
 
 		if (in_pairs(p, e))
 			continue;
@@ -193,6 +195,7 @@ show(const struct pairs *p, struct state *s)
 		printf("    %s link %s: attached at %s\n", e->domain, e->link, e->path);
 		broken |= inspect(s, e, &nm, stdout) != 0;
 	}
+	free(ends);
 	if (p->nlinks == 0 && shown == 0)
 		printf("%s has no links\n", p->path);
 	return broken;
