@@ -163,19 +163,13 @@ state_load_file(struct state *s, const char *name)
 	char msg[PATH_MAX + 256], shown[NAME_MAX + 8];
 	struct state_records r = { 0 };
 	struct state_file *f;
-	int dirfd, rc = 0;
 
 	if ((f = state_file_find(s, name)) != NULL || s->error != NULL)
 		return f;
 	/* A single file of before holds everything; the links' files are not read. */
 	if (!s->legacy && s->dirfd >= 0) {
 		snprintf(shown, sizeof(shown), "links/%s", name);
-		dirfd = openat(s->dirfd, "links", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dirfd >= 0) {
-			rc = read_records(s, dirfd, name, shown, &r, msg, sizeof(msg));
-			close(dirfd);
-		}
-		if (rc < 0) {
+		if (read_records(s, s->dirfd, shown, shown, &r, msg, sizeof(msg)) < 0) {
 			records_free(&r);
 			s->error = xstrdup(msg);
 			return NULL;

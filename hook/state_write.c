@@ -100,19 +100,23 @@ key_dirs(struct state *s, const char *key)
 	}
 }
 
-/* key -> name, replacing what was there in one step. */
+/* key -> name, replacing what was there (a stale hint) in one step. */
 static int
 index_put(struct state *s, const char *key, const char *name)
 {
+	if (symlinkat(name, s->dirfd, key) == 0)
+		return 0;
+	if (errno == ENOENT) {
+		key_dirs(s, key);
+		if (symlinkat(name, s->dirfd, key) == 0)
+			return 0;
+	}
+	if (errno != EEXIST)
+		return -1;
 	if (symlinkat(name, s->dirfd, INDEX_TMP) < 0 &&
 	    (errno != EEXIST || unlinkat(s->dirfd, INDEX_TMP, 0) < 0 ||
 	    symlinkat(name, s->dirfd, INDEX_TMP) < 0))
 		return -1;
-	if (renameat(s->dirfd, INDEX_TMP, s->dirfd, key) == 0)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	key_dirs(s, key);
 	return renameat(s->dirfd, INDEX_TMP, s->dirfd, key);
 }
 
@@ -125,9 +129,10 @@ index_drop(struct state *s, const char *key, const char *name)
 	if (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0 ||
 	    unlinkat(s->dirfd, key, 0) < 0)
 		return;
+	/* A guest's directory goes with its last link. */
 	snprintf(dir, sizeof(dir), "%s", key);
 	*strrchr(dir, '/') = '\0';
-	if (strchr(dir, '/') != NULL)
+	if (strncmp(dir, "guests/", 7) == 0)
 		unlinkat(s->dirfd, dir, AT_REMOVEDIR);
 }
 
