@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "log.h"
+#include "text.h"
 
 static int use_syslog;
 
@@ -18,44 +19,19 @@ static void
 emit(int priority, const char *prefix, int to_stderr, const char *fmt, va_list ap)
 {
 	char msg[2048];
-	char *c;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	for (c = msg; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	text_scrub(msg);
 	if (to_stderr)
 		fprintf(stderr, "vserlink: %s%s\n", prefix, msg);
 	if (use_syslog)
 		syslog(priority, "%s%s", prefix, msg);
 }
 
-void
-log_error(const char *fmt, ...)
-{
-	va_list ap;
+#define LOG_FN(name, priority, prefix, to_stderr) \
+	void name(const char *fmt, ...) \
+	{ va_list ap; va_start(ap, fmt); emit(priority, prefix, to_stderr, fmt, ap); va_end(ap); }
 
-	va_start(ap, fmt);
-	emit(LOG_ERR, "", 1, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_WARNING, "warning: ", 1, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_INFO, "", 0, fmt, ap);
-	va_end(ap);
-}
+LOG_FN(log_error, LOG_ERR, "", 1)
+LOG_FN(log_warning, LOG_WARNING, "warning: ", 1)
+LOG_FN(log_info, LOG_INFO, "", 0)
