@@ -1,4 +1,5 @@
 /* fsops.c: see fsops.h. */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -64,49 +65,34 @@ fs_path_cmp(const char *a, const char *b)
 	}
 }
 
-/*
- * The kernel's ACL xattr (linux/posix_acl_xattr.h): a little-endian version
- * word (2), then 8-byte entries {u16 tag, u16 perm, u32 id}. The mode shows
- * only the mask, so a 0755 directory may still let a named user write.
- */
-#define ACL_USER	0x02
-#define ACL_GROUP_OBJ	0x04
-#define ACL_GROUP	0x08
-#define ACL_MASK	0x10
-#define ACL_WRITE	0x02
-
-static uint32_t
-le(const unsigned char *b, int bytes)
-{
-	uint32_t v = 0;
-
-	while (bytes-- > 0)
-		v = v << 8 | b[bytes];
-	return v;
-}
+/* The ACL xattr (linux/posix_acl_xattr.h), little-endian. The mode shows only
+ * the mask of named entries: a 0755 directory may hide a writer. */
+enum { ACL_USER = 0x02, ACL_GROUP_OBJ = 0x04, ACL_GROUP = 0x08, ACL_MASK = 0x10, ACL_WRITE = 0x02 };
 
 int
 fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen)
 {
-	unsigned char buf[4 + 8 * 1024];
-	unsigned tag, perm, mask = 0xffff;
+	struct {
+		uint32_t	version;	/* 2 */
+		struct { uint16_t tag, perm; uint32_t id; } e[1024];
+	} acl;
+	unsigned tag, mask = 0xffff;
 	uint32_t id;
 	ssize_t n, i;
 
-	if ((n = fgetxattr(fd, "system.posix_acl_access", buf, sizeof(buf))) < 0)
+	if ((n = fgetxattr(fd, "system.posix_acl_access", &acl, sizeof(acl))) < 0)
 		return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
-	if (n < 4 || (n - 4) % 8 != 0 || le(buf, 4) != 2) {
+	if (n < 4 || (n - 4) % 8 != 0 || le32toh(acl.version) != 2) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (i = 4; i < n; i += 8)
-		if (le(buf + i, 2) == ACL_MASK)
-			mask = le(buf + i + 2, 2);
-	for (i = 4; i < n; i += 8) {
-		tag = le(buf + i, 2);
-		perm = le(buf + i + 2, 2);
-		id = tag == ACL_GROUP_OBJ ? (uint32_t)gid : le(buf + i + 4, 4);
-		if (!(perm & mask & ACL_WRITE) || id == 0 ||
+	for (i = 0; i < (n - 4) / 8; i++)
+		if (le16toh(acl.e[i].tag) == ACL_MASK)
+			mask = le16toh(acl.e[i].perm);
+	for (i = 0; i < (n - 4) / 8; i++) {
+		tag = le16toh(acl.e[i].tag);
+		id = tag == ACL_GROUP_OBJ ? (uint32_t)gid : le32toh(acl.e[i].id);
+		if (!(le16toh(acl.e[i].perm) & mask & ACL_WRITE) || id == 0 ||
 		    (tag != ACL_USER && tag != ACL_GROUP && tag != ACL_GROUP_OBJ))
 			continue;
 		snprintf(who, wholen, "%s %u", tag == ACL_USER ? "user" : "group", (unsigned)id);
@@ -144,13 +130,21 @@ fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why
 	return -1;
 }
 
-/* close(fd), errno e, -1. */
+/* close(fd) (unless -1), errno e, -1. */
 static int
 close_fail(int fd, int e)
 {
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	errno = e;
 	return -1;
+}
+
+/* Whether st is the FIFO expect. */
+static int
+is_fifo(const struct stat *st, const struct stat *expect)
+{
+	return S_ISFIFO(st->st_mode) && fs_same(st, expect);
 }
 
 /* Opens component name in fd, made 0700 when create and missing; NULL or why not. */
@@ -306,7 +300,7 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 	 * CAP_DAC_READ_SEARCH, which root has. */
 	if ((fd = openat(sdfd, sname, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || !fs_same(&st, expect))
+	if (fstat(fd, &st) < 0 || !is_fifo(&st, expect))
 		return close_fail(fd, ESTALE);
 	FAULT_POINT("fs_link: checked, before linkat");
 	r = linkat(fd, "", ddfd, dname, AT_EMPTY_PATH);
@@ -314,10 +308,8 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 	if (r < 0)
 		return -1;
 	FAULT_POINT("fs_link: after linkat");
-	if (fs_lstat(ddfd, dname, &st) < 0 || !S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
-		errno = ESTALE;
-		return -1;
-	}
+	if (fs_lstat(ddfd, dname, &st) < 0 || !is_fifo(&st, expect))
+		return close_fail(-1, ESTALE);
 	return 0;
 }
 
@@ -328,26 +320,23 @@ fs_unlink(int dfd, const char *name, const struct stat *expect)
 
 	if (fs_lstat(dfd, name, &st) < 0)
 		return -1;
-	if (!S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
-		errno = ESTALE;
-		return -1;
-	}
+	if (!is_fifo(&st, expect))
+		return close_fail(-1, ESTALE);
 	return unlinkat(dfd, name, 0);
 }
 
 long
 fs_drain(int dfd, const char *name, const struct stat *expect)
 {
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	char buf[16384];
 	long total = 0, cap;
 	ssize_t r;
-	int fd;
 
-	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || !fs_same(&st, expect))
+	if (fstat(fd, &st) < 0 || !is_fifo(&st, expect))
 		return close_fail(fd, ESTALE);
 	/* At most what the pipe holds: a writer that never stops must not keep
 	 * the hook, and every hook behind the lock, here. */

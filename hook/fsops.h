@@ -1,11 +1,10 @@
 /*
- * fsops.h: file-system work as root on paths that XML names.
- *
- * Directories are opened one component at a time from "/" with O_NOFOLLOW;
- * later calls are *at() calls on single-component names. No symlink is
- * followed; no object is acted on before it is checked to be the one we saw.
- * Helpers return 0 or -1 and keep errno unless they say otherwise; reasons
- * for a message go to the caller's buffer as "PATH: reason".
+ * fsops.h: file-system work as root on paths that XML names. Directories are
+ * opened one component at a time from "/" with O_NOFOLLOW, then only *at()
+ * calls on single-component names; no symlink is followed, and no object is
+ * acted on before it is checked to be the one we saw. Helpers return 0 or -1
+ * and keep errno unless they say otherwise; reasons for a message go to the
+ * caller's buffer as "PATH: reason".
  */
 #ifndef VSERLINK_FSOPS_H
 #define VSERLINK_FSOPS_H
@@ -19,7 +18,7 @@ extern const char *const fifo_suffix[2];
 
 /* NULL when path is usable as a pipe chardev's path, else why not. */
 const char	*fs_bad_pipe_path(const char *path);
-/* "//" to "/" in place: the hook's one spelling of a path fs_bad_pipe_path accepts. */
+/* "//" to "/" in place: the one spelling of a path fs_bad_pipe_path accepts. */
 void	fs_squeeze_slashes(char *path);
 /* strcmp of a and b as fs_squeeze_slashes spells them. */
 int	fs_path_cmp(const char *a, const char *b);
@@ -30,7 +29,6 @@ int	fs_path_cmp(const char *a, const char *b);
  * "group 27"); 0 when not; -1 when unreadable (fs_open_dir counts a writer).
  */
 int	fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen);
-
 /*
  * Opens directory dir; every directory on the way must be owned by root (or
  * the caller) and, unless sticky, writable by no one else through mode or
@@ -43,37 +41,28 @@ int	fs_open_parent(const char *path, char *msg, size_t msglen);
 
 /* fstatat without following a symlink. */
 int	fs_lstat(int dfd, const char *name, struct stat *st);
-/*
- * The same plus the birth time ({0, 0} where the file system keeps none): a
- * freed inode number is soon reused, and only the birth time tells that FIFO
- * from the one vserlink made and recorded. name "" is dfd itself.
- */
+/* The same (name "" is dfd itself) and the birth time, {0, 0} where none is
+ * kept: a freed inode number is soon reused, and only the birth time tells
+ * that FIFO from the one vserlink made and recorded. */
 int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
 	    struct timespec *birth);
 /* Nonzero when a and b are the same object (device and inode). */
 int	fs_same(const struct stat *a, const struct stat *b);
 
-/*
- * Creates FIFO name in dfd with owner and mode, set through a descriptor of
- * the new FIFO; *st describes it. EEXIST when anything is there, ESTALE when
- * the name no longer holds what was made.
- */
+/* Creates FIFO name in dfd, owner and mode set through a descriptor of it;
+ * *st describes it. EEXIST when anything is there, ESTALE when the name no
+ * longer holds what was made. */
 int	fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 	    struct stat *st, struct timespec *birth);
-/*
- * Names the FIFO expect, at sname in sdfd, also dname in ddfd. EXDEV across
+/* Names the FIFO expect, at sname in sdfd, also dname in ddfd. EXDEV across
  * file systems, EEXIST when dname exists, ESTALE when the object is not
- * expect (a new name is then left: it is not known to be ours).
- */
+ * expect (a new name is then left: it is not known to be ours). */
 int	fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
 	    const char *dname);
 /* Removes name, which must still be the FIFO expect (ESTALE if not). */
 int	fs_unlink(int dfd, const char *name, const struct stat *expect);
-/*
- * Reads and drops what the FIFO expect at name holds, never blocking, at
- * most the pipe's capacity. Returns the bytes dropped, or -1 (ESTALE when
- * name is not expect).
- */
+/* Reads and drops what the FIFO expect at name holds, never blocking, at most
+ * the pipe's capacity: the bytes dropped, or -1 (ESTALE when not expect). */
 long	fs_drain(int dfd, const char *name, const struct stat *expect);
 
 #endif

@@ -1,12 +1,9 @@
 /*
- * static_link.c: what the statically linked hook (see the Makefile) does
- * without. libxml2's HTTP client resolves host names and its modules load
- * with dlopen; the hook needs neither (XML_PARSE_NONET, no modules in a root
- * hook), so the Makefile's --wrap sends those calls here to fail, and the
- * static link is free of glibc's NSS and dlopen warnings.
- * ICU, which libxml2 uses for encodings iconv lacks, would bring 30 MB of
- * data and libstdc++ into every hook; libvirt writes UTF-8. The ICU
- * functions libxml2 names fail here instead, no converter ever opens, and
+ * static_link.c: what the static hook (see the Makefile) does without. The
+ * --wrap'ed host-name lookups and dlopen of libxml2's HTTP client and modules
+ * fail here (XML_PARSE_NONET; no modules in a root hook). ICU, libxml2's
+ * fallback for encodings iconv lacks, would bring 30 MB and libstdc++ into
+ * every hook; libvirt writes UTF-8, so its functions fail here instead and
  * such a document is refused as an unsupported encoding.
  */
 #include <netdb.h>
@@ -51,7 +48,7 @@ ucnv_close(UConverter *cnv)
 {
 }
 
-/* The rest are never reached (no converter opens) and fail all the same. */
+/* Never reached (no converter opens); they fail all the same. */
 void
 ucnv_convertEx(UConverter *to, UConverter *from, char **target,
     const char *targetLimit, const char **source, const char *sourceLimit,
