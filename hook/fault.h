@@ -1,19 +1,11 @@
 /*
- * fault.h: test-only fault injection.
- *
- * FAULT_POINT("name") marks a step between two changes the hook makes (a
- * state save, a mkfifo, a link, an unlink, a rename). In the production
- * build it is nothing at all. Built with -DVSERLINK_FAULT_INJECTION (make
- * puts that variant in build/fault/vserlink and nowhere else), each point
- * reached counts, and:
- *  - VSERLINK_FAULT_AT=N kills the process with SIGKILL at the Nth point, as
- *    a crash, an OOM kill or a power cut would, with no chance to clean up;
- *  - VSERLINK_FAULT_TRACE=FILE appends "N name" for every point reached, so
- *    that a test learns how many points a run passes and can kill at each;
- *  - VSERLINK_FAULT_RUN=N (or =NAME: the first point of that name) runs the
- *    shell command VSERLINK_FAULT_CMD there, once, and goes on: an
- *    attacker's move made exactly between two steps, so that a race is
- *    tested every time, not by luck.
+ * fault.h: test-only fault injection. FAULT_POINT("name") marks a step between
+ * two changes; nothing in production. In the -DVSERLINK_FAULT_INJECTION build
+ * (build/fault/vserlink only): VSERLINK_FAULT_AT=N kills with SIGKILL at the
+ * Nth point reached; VSERLINK_FAULT_TRACE=FILE appends "N name" per point;
+ * VSERLINK_FAULT_RUN=N (or =NAME, its first point) runs the shell command
+ * VSERLINK_FAULT_CMD there once and goes on: an attacker's move made exactly
+ * between two steps, every time.
  */
 #ifndef VSERLINK_FAULT_H
 #define VSERLINK_FAULT_H

@@ -1,4 +1,5 @@
 /* fsops.c: see fsops.h. */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,8 +15,8 @@
 #include "fsops.h"
 #include "text.h"
 
-/* QEMU appends ".in" and ".out" to a pipe chardev's path. */
-#define SUFFIX_MAX	4
+#define SUFFIX_MAX	4	/* strlen(".out") */
+#define DIR_FLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 const char *const fifo_suffix[2] = { ".in", ".out" };
 
@@ -54,81 +55,47 @@ fs_squeeze_slashes(char *path)
 int
 fs_path_cmp(const char *a, const char *b)
 {
-	for (;;) {
+	for (;; a++, b++) {
 		while (a[0] == '/' && a[1] == '/')
 			a++;
 		while (b[0] == '/' && b[1] == '/')
 			b++;
 		if (*a != *b || *a == '\0')
 			return (unsigned char)*a - (unsigned char)*b;
-		a++;
-		b++;
 	}
 }
 
-/*
- * A POSIX ACL as the kernel keeps it in the xattr (linux/posix_acl_xattr.h):
- * a little-endian version word (2), then 8-byte entries {tag, perm, id}.
- * mode_t shows only the mask of the named entries, so a directory can look
- * 0755 while a user may write to it.
- */
-#define ACL_XATTR	"system.posix_acl_access"
-#define ACL_VERSION	2
-#define ACL_USER	0x02
-#define ACL_GROUP_OBJ	0x04
-#define ACL_GROUP	0x08
-#define ACL_MASK	0x10
-#define ACL_WRITE	0x02
-#define ACL_MAX_BYTES	(4 + 8 * 1024)
-
-struct acl_entry {
-	uint16_t	tag, perm;
-	uint32_t	id;
-};
-
-static uint32_t
-le32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static struct acl_entry
-acl_entry_at(const unsigned char *b)
-{
-	struct acl_entry a;
-
-	a.tag = (uint16_t)(b[0] | b[1] << 8);
-	a.perm = (uint16_t)(b[2] | b[3] << 8);
-	a.id = le32(b + 4);
-	return a;
-}
+/* The ACL xattr (linux/posix_acl_xattr.h), little-endian. The mode shows only
+ * the mask of named entries: a 0755 directory may hide a writer. */
+enum { ACL_USER = 0x02, ACL_GROUP_OBJ = 0x04, ACL_GROUP = 0x08, ACL_MASK = 0x10, ACL_WRITE = 0x02 };
 
 int
 fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen)
 {
-	unsigned char buf[ACL_MAX_BYTES];
-	struct acl_entry a;
-	uint16_t mask = 0xffff;
-	ssize_t n;
-	size_t i;
+	struct {
+		uint32_t	version;	/* 2 */
+		struct { uint16_t tag, perm; uint32_t id; } e[1024];
+	} acl;
+	unsigned tag, mask = 0xffff;
+	uint32_t id;
+	ssize_t n, i;
 
-	if ((n = fgetxattr(fd, ACL_XATTR, buf, sizeof(buf))) < 0)
+	if ((n = fgetxattr(fd, "system.posix_acl_access", &acl, sizeof(acl))) < 0)
 		return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
-	if (n < 4 || (n - 4) % 8 != 0 || le32(buf) != ACL_VERSION) {
+	if (n < 4 || (n - 4) % 8 != 0 || le32toh(acl.version) != 2) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (i = 4; i < (size_t)n; i += 8)
-		if ((a = acl_entry_at(buf + i)).tag == ACL_MASK)
-			mask = a.perm;
-	for (i = 4; i < (size_t)n; i += 8) {
-		a = acl_entry_at(buf + i);
-		if (a.tag == ACL_GROUP_OBJ)
-			a.id = (uint32_t)gid;
-		if (!(a.perm & mask & ACL_WRITE) || a.id == 0 ||
-		    (a.tag != ACL_USER && a.tag != ACL_GROUP && a.tag != ACL_GROUP_OBJ))
+	for (i = 0; i < (n - 4) / 8; i++)
+		if (le16toh(acl.e[i].tag) == ACL_MASK)
+			mask = le16toh(acl.e[i].perm);
+	for (i = 0; i < (n - 4) / 8; i++) {
+		tag = le16toh(acl.e[i].tag);
+		id = tag == ACL_GROUP_OBJ ? (uint32_t)gid : le32toh(acl.e[i].id);
+		if (!(le16toh(acl.e[i].perm) & mask & ACL_WRITE) || id == 0 ||
+		    (tag != ACL_USER && tag != ACL_GROUP && tag != ACL_GROUP_OBJ))
 			continue;
-		snprintf(who, wholen, "%s %u", a.tag == ACL_USER ? "user" : "group", (unsigned)a.id);
+		snprintf(who, wholen, "%s %u", tag == ACL_USER ? "user" : "group", (unsigned)id);
 		return 1;
 	}
 	return 0;
@@ -144,17 +111,18 @@ untrusted_dir(int fd, const struct stat *st)
 		return "is not a directory";
 	if (st->st_uid != 0 && st->st_uid != geteuid())
 		return "is not owned by root";
-	if ((st->st_mode & S_ISVTX) == 0) {
-		if (st->st_mode & S_IWOTH)
-			return "is writable by others and not sticky";
-		if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
-			return "is writable by a group other than root and not sticky";
-		if (fs_acl_writer(fd, st->st_gid, who, sizeof(who)) != 0)
-			return "is writable by others through an ACL and not sticky";
-	}
+	if (st->st_mode & S_ISVTX)
+		return NULL;
+	if (st->st_mode & S_IWOTH)
+		return "is writable by others and not sticky";
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
+		return "is writable by a group other than root and not sticky";
+	if (fs_acl_writer(fd, st->st_gid, who, sizeof(who)) != 0)
+		return "is writable by others through an ACL and not sticky";
 	return NULL;
 }
 
+/* "PATH: why" for the first pathlen bytes of path ("/" when none); -1. */
 static int
 fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why)
 {
@@ -162,35 +130,48 @@ fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why
 	return -1;
 }
 
-/* Opens directory name in fd, made (0700) if missing and create is set; -1 and why. */
+/* close(fd) (unless -1), errno e, -1. */
 static int
-open_component(int fd, const char *name, int create, const char **why)
+close_fail(int fd, int e)
+{
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Whether st is the FIFO expect. */
+static int
+is_fifo(const struct stat *st, const struct stat *expect)
+{
+	return S_ISFIFO(st->st_mode) && fs_same(st, expect);
+}
+
+/* Opens component name in fd, made 0700 when create and missing; NULL or why not. */
+static const char *
+open_step(int fd, const char *name, int create, int *nfd)
 {
 	struct stat st;
-	int nfd, e;
+	int e;
 
-	nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (nfd < 0 && errno == ENOENT && create) {
-		if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
-			*why = strerror(errno);
-			return -1;
-		}
-		nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*nfd = openat(fd, name, DIR_FLAGS);
+	if (*nfd < 0 && errno == ENOENT && create) {
+		if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST)
+			return strerror(errno);
+		*nfd = openat(fd, name, DIR_FLAGS);
 	}
-	if (nfd < 0) {
-		e = errno;
-		if ((e == ELOOP || e == ENOTDIR) && fs_lstat(fd, name, &st) == 0 && S_ISLNK(st.st_mode))
-			*why = "is a symbolic link; vserlink never follows symlinks";
-		else
-			*why = strerror(e);
-	}
-	return nfd;
+	if (*nfd >= 0)
+		return NULL;
+	e = errno;
+	if ((e == ELOOP || e == ENOTDIR) && fs_lstat(fd, name, &st) == 0 && S_ISLNK(st.st_mode))
+		return "is a symbolic link; vserlink never follows symlinks";
+	return strerror(e);
 }
 
 int
 fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 {
-	const char *c = dir, *next, *why;
+	const char *c = dir, *next, *why = NULL;
 	char name[NAME_MAX + 1];
 	struct stat st;
 	int fd, nfd;
@@ -211,14 +192,15 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 			return fd;
 		if ((next = strchr(c, '/')) == NULL)
 			next = c + strlen(c);
-		why = "name too long";
-		nfd = -1;
-		if ((size_t)(next - c) <= NAME_MAX) {
-			snprintf(name, sizeof(name), "%.*s", (int)(next - c), c);
-			nfd = open_component(fd, name, create && *next == '\0', &why);
+		if ((size_t)(next - c) > NAME_MAX)
+			why = "name too long";
+		else {
+			memcpy(name, c, (size_t)(next - c));
+			name[next - c] = '\0';
+			why = open_step(fd, name, create && *next == '\0', &nfd);
 		}
 		close(fd);
-		if (nfd < 0)
+		if (why != NULL)
 			return fail(msg, msglen, dir, (size_t)(next - dir), why);
 		fd = nfd;
 		c = next;
@@ -248,6 +230,8 @@ fs_lstat(int dfd, const char *name, struct stat *st)
 	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
 }
 
+#define TS(t)	((struct timespec){ (t).tv_sec, (t).tv_nsec })
+
 int
 fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birth)
 {
@@ -264,16 +248,9 @@ fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birt
 	st->st_uid = sx.stx_uid;
 	st->st_gid = sx.stx_gid;
 	st->st_size = (off_t)sx.stx_size;
-	st->st_mtim.tv_sec = sx.stx_mtime.tv_sec;
-	st->st_mtim.tv_nsec = sx.stx_mtime.tv_nsec;
-	st->st_ctim.tv_sec = sx.stx_ctime.tv_sec;
-	st->st_ctim.tv_nsec = sx.stx_ctime.tv_nsec;
-	birth->tv_sec = 0;
-	birth->tv_nsec = 0;
-	if (sx.stx_mask & STATX_BTIME) {
-		birth->tv_sec = sx.stx_btime.tv_sec;
-		birth->tv_nsec = sx.stx_btime.tv_nsec;
-	}
+	st->st_mtim = TS(sx.stx_mtime);
+	st->st_ctim = TS(sx.stx_ctime);
+	*birth = (sx.stx_mask & STATX_BTIME) ? TS(sx.stx_btime) : (struct timespec){ 0, 0 };
 	return 0;
 }
 
@@ -283,62 +260,28 @@ fs_same(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Opens the FIFO at name for reading, without blocking, checked to be expect. */
-static int
-open_fifo(int dfd, const char *name, const struct stat *expect, struct stat *st)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0 || !S_ISFIFO(st->st_mode) ||
-	    (expect != NULL && !fs_same(st, expect))) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
-}
-
 int
 fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
     struct stat *st, struct timespec *birth)
 {
-	mode_t mask;
-	int r, fd, e;
+	mode_t mask = umask(0);	/* made with its final mode: no window, no chmod */
+	int r = mkfifoat(dfd, name, mode & 0777), fd;
 
-	/* Created with its final mode: no window, and no chmod to pay for. */
-	mask = umask(0);
-	r = mkfifoat(dfd, name, mode & 0777);
 	umask(mask);
 	if (r < 0)
 		return -1;
 	FAULT_POINT("fs_mkfifo: after mkfifoat");
-	/*
-	 * fs_open_dir admits no directory where anyone else could rename or
-	 * remove the new name, but the owner is still set through a descriptor
-	 * of the object checked to be a FIFO that only this name holds.
-	 */
+	/* The owner is set through a descriptor of the object checked to be a
+	 * FIFO that only this name holds, not through the name. */
 	if ((fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	if (fs_lstat_birth(fd, "", st, birth) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	if (!S_ISFIFO(st->st_mode) || st->st_nlink != 1) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
+	if (fs_lstat_birth(fd, "", st, birth) < 0)
+		return close_fail(fd, errno);
+	if (!S_ISFIFO(st->st_mode) || st->st_nlink != 1)
+		return close_fail(fd, ESTALE);
 	if ((st->st_uid != uid || st->st_gid != gid) &&
-	    fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	    fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		return close_fail(fd, errno);
 	close(fd);
 	st->st_uid = uid;
 	st->st_gid = gid;
@@ -350,34 +293,23 @@ fs_link(int sdfd, const char *sname, const struct stat *expect, int ddfd,
     const char *dname)
 {
 	struct stat st;
-	int fd, r, e;
+	int fd, r;
 
-	/*
-	 * Link the object checked, not whatever sname names by the time of the
-	 * linkat: swapped in between, a secret file would get a new name that
-	 * is left behind. AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH, which the
-	 * hook has as root.
-	 */
+	/* Link the object checked, not whatever sname names by the time of the
+	 * linkat (a secret swapped in would keep a new name). AT_EMPTY_PATH needs
+	 * CAP_DAC_READ_SEARCH, which root has. */
 	if ((fd = openat(sdfd, sname, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
+	if (fstat(fd, &st) < 0 || !is_fifo(&st, expect))
+		return close_fail(fd, ESTALE);
 	FAULT_POINT("fs_link: checked, before linkat");
 	r = linkat(fd, "", ddfd, dname, AT_EMPTY_PATH);
-	e = errno;
-	close(fd);
-	errno = e;
+	(void)close_fail(fd, errno);
 	if (r < 0)
 		return -1;
 	FAULT_POINT("fs_link: after linkat");
-	if (fs_lstat(ddfd, dname, &st) < 0 || !S_ISFIFO(st.st_mode) ||
-	    !fs_same(&st, expect)) {
-		errno = ESTALE;
-		return -1;
-	}
+	if (fs_lstat(ddfd, dname, &st) < 0 || !is_fifo(&st, expect))
+		return close_fail(-1, ESTALE);
 	return 0;
 }
 
@@ -388,32 +320,30 @@ fs_unlink(int dfd, const char *name, const struct stat *expect)
 
 	if (fs_lstat(dfd, name, &st) < 0)
 		return -1;
-	if (!S_ISFIFO(st.st_mode) || !fs_same(&st, expect)) {
-		errno = ESTALE;
-		return -1;
-	}
+	if (!is_fifo(&st, expect))
+		return close_fail(-1, ESTALE);
 	return unlinkat(dfd, name, 0);
 }
 
 long
 fs_drain(int dfd, const char *name, const struct stat *expect)
 {
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	char buf[16384];
 	long total = 0, cap;
 	ssize_t r;
-	int fd;
 
-	if ((fd = open_fifo(dfd, name, expect, &st)) < 0)
+	if (fd < 0)
 		return -1;
-	/* What was there when the drain began, at most: a writer that never
-	 * stops must not keep the hook, and every hook behind the lock, here. */
+	if (fstat(fd, &st) < 0 || !is_fifo(&st, expect))
+		return close_fail(fd, ESTALE);
+	/* At most what the pipe holds: a writer that never stops must not keep
+	 * the hook, and every hook behind the lock, here. */
 	if ((cap = fcntl(fd, F_GETPIPE_SZ)) < 0)
 		cap = 65536;
 	while (total < cap) {
-		size_t want = (size_t)(cap - total);
-
-		r = read(fd, buf, want < sizeof(buf) ? want : sizeof(buf));
+		r = read(fd, buf, (size_t)(cap - total) < sizeof(buf) ? (size_t)(cap - total) : sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)

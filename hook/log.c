@@ -28,18 +28,10 @@ emit(int priority, const char *prefix, int to_stderr, const char *fmt, va_list a
 		syslog(priority, "%s%s", prefix, msg);
 }
 
-/* The three ways to say something: "vserlink: ..." on stderr (not info), and syslog. */
-#define LOG_FUNCTION(name, priority, prefix, to_stderr)		\
-	void								\
-	name(const char *fmt, ...)					\
-	{								\
-		va_list ap;						\
-									\
-		va_start(ap, fmt);					\
-		emit(priority, prefix, to_stderr, fmt, ap);		\
-		va_end(ap);						\
-	}
+#define LOG_FN(name, priority, prefix, to_stderr) \
+	void name(const char *fmt, ...) \
+	{ va_list ap; va_start(ap, fmt); emit(priority, prefix, to_stderr, fmt, ap); va_end(ap); }
 
-LOG_FUNCTION(log_error, LOG_ERR, "", 1)
-LOG_FUNCTION(log_warning, LOG_WARNING, "warning: ", 1)
-LOG_FUNCTION(log_info, LOG_INFO, "", 0)
+LOG_FN(log_error, LOG_ERR, "", 1)
+LOG_FN(log_warning, LOG_WARNING, "warning: ", 1)
+LOG_FN(log_info, LOG_INFO, "", 0)
