@@ -15,7 +15,7 @@ SYSCONFDIR ?= /etc
 HOOKDIR    ?= $(SYSCONFDIR)/libvirt/hooks
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # Where "vserlink xml" puts pipe paths: on /run, so that a host crash leaves
-# no FIFOs the hook would not recognise (see hook/cmd_xml.c).
+# no FIFOs the hook would not recognise (see hook/cmd/xml.c).
 PIPEDIR    ?= /run/vserlink-pipes
 DESTDIR    ?=
 VERSION    := 0.1.0
@@ -59,8 +59,7 @@ PARSER_SRC := parser/text.c parser/alloc.c parser/read_all.c parser/sax.c parser
 HOOK_SRC   := hook/log.c hook/fsops.c hook/state.c hook/wire.c hook/wire_run.c hook/wire_release.c hook/hook.c hook/config.c \
               $(LINK_SRC)
 # The subcommands an administrator runs (check, plan, status, xml).
-CMD_SRC    := hook/cmd_util.c hook/cmd_check.c hook/cmd_virsh.c hook/cmd_access.c hook/cmd_plan.c \
-              hook/cmd_status.c hook/cmd_xml.c
+CMD_SRC    := $(addprefix hook/cmd/,util.c check.c virsh.c access.c plan.c status.c xml.c)
 MAIN_SRC   := hook/main.c $(CMD_SRC)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(PARSER_SRC) $(HOOK_SRC))
 BIN        := $(BUILD)/vserlink

@@ -1,5 +1,5 @@
 /*
- * cmd_plan.c: "vserlink plan DOMAIN prepare|release < domain.xml".
+ * plan.c: "vserlink plan DOMAIN prepare|release < domain.xml".
  *
  * Prints, one step a line on stdout, what the hook would do for the event,
  * and changes nothing: the hook's own code runs with wire_opts.plan set, so

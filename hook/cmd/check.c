@@ -1,5 +1,5 @@
 /*
- * cmd_check.c: "vserlink check [DOMAIN.xml ...]".
+ * check.c: "vserlink check [DOMAIN.xml ...]".
  *
  * Says before a start what the hook would refuse at it, with the hook's own
  * code: every error of pairs.ini, then for each guest's XML (the files
@@ -12,7 +12,7 @@
  * Then what libvirt's security drivers will do to the FIFOs on this host
  * (its models from virsh capabilities, or --selinux/--no-selinux, or else
  * as the guests' XML asks), and pipe directories others may write in
- * (cmd_access.c).
+ * (access.c).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * cmd_xml.c: "vserlink xml [-d DIR] DOMAIN".
+ * xml.c: "vserlink xml [-d DIR] DOMAIN".
  *
  * Prints the devices to paste into "virsh edit DOMAIN" for each of its
  * links: a pipe chardev per linked port, with the path DIR/LINK.GUEST.

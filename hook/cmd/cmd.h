@@ -1,11 +1,11 @@
 /*
  * cmd.h: the subcommands an administrator runs by hand, one file each:
- *   check    cmd_check.c (and cmd_virsh.c, which asks libvirt for the defined
- *            guests' XML and its security models; cmd_access.c, which says
+ *   check    check.c (and virsh.c, which asks libvirt for the defined
+ *            guests' XML and its security models; access.c, which says
  *            what those models and the pipe directories' writers do to FIFOs)
- *   plan     cmd_plan.c
- *   status   cmd_status.c
- *   xml      cmd_xml.c
+ *   plan     plan.c
+ *   status   status.c
+ *   xml      xml.c
  * main.c dispatches to them; the hook itself is hook.c.
  *
  * Each takes argv with its own name in argv[0] and returns the exit status,
@@ -122,7 +122,7 @@ int	virsh_secmodels(unsigned *models);
 /* How check and xml begin a message about one end of a link: guest, link, port. */
 #define CMD_END_FMT	"guest %s: link %s (%s): "
 
-/* A linked port of a guest whose dry run passed, for cmd_access.c. */
+/* A linked port of a guest whose dry run passed, for access.c. */
 struct checked_end {
 	const struct domain	 *d;		/* the guest's XML */
 	const char		 *link;

@@ -1,5 +1,5 @@
 /*
- * cmd_status.c: "vserlink status".
+ * status.c: "vserlink status".
  *
  * Every link of pairs.ini, which of its ends the hook has attached (from
  * its state file, read without taking the lock: the file is replaced whole,

@@ -1,4 +1,4 @@
-/* cmd_util.c: what the subcommands share; see cmd.h. */
+/* util.c: what the subcommands share; see cmd.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

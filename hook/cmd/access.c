@@ -1,5 +1,5 @@
 /*
- * cmd_access.c: for "vserlink check", who else will touch a link's FIFOs:
+ * access.c: for "vserlink check", who else will touch a link's FIFOs:
  * libvirt's security drivers, which label them or write them into a
  * profile at each start, and users other than root who may write in the
  * directory they are made in. See cmd.h.

@@ -1,5 +1,5 @@
 /*
- * cmd_virsh.c: what libvirt says, for "vserlink check" and "vserlink xml"
+ * virsh.c: what libvirt says, for "vserlink check" and "vserlink xml"
  * run by hand: the defined guests' XML (check without XML files on its
  * command line) and the host's security models (both).
  *
