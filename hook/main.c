@@ -1,13 +1,6 @@
 /*
- * main.c: vserlink's entry point.
- *
- * Installed under any name but "vserlink" (libvirt's /etc/libvirt/hooks/qemu),
- * or under any name in a directory qemu.d (libvirt's hooks/qemu.d/, where
- * install/install.sh puts it as "vserlink"), the program is the hook:
- *     qemu DOMAIN OPERATION SUBOPERATION EXTRA   < domain.xml
- * As "vserlink" it takes a subcommand; "vserlink hook ..." is the hook.
- *
- * Exit status: 0 for success and for nothing to do, 1 for failure.
+ * main.c: the hook when installed under another name or in a qemu.d directory,
+ * else "vserlink COMMAND". Exit 0 for success and for nothing to do, 1 for failure.
  */
 #include <fcntl.h>
 #include <signal.h>

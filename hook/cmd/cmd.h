@@ -1,16 +1,7 @@
 /*
- * cmd.h: the subcommands an administrator runs by hand, one file each:
- *   check    check.c (and virsh.c, which asks libvirt for the defined
- *            guests' XML and its security models; access.c, which says
- *            what those models and the pipe directories' writers do to FIFOs)
- *   plan     plan.c
- *   status   status.c
- *   xml      xml.c
- * main.c dispatches to them; the hook itself is hook.c.
- *
- * Each takes argv with its own name in argv[0] and returns the exit status,
- * 0 or 1. Unlike the hook they may write to stdout: that is their output.
- * Errors use the hook's one format on stderr (log.h).
+ * cmd.h: the commands an administrator runs, one file each, dispatched by main.c.
+ * Each takes argv with its name in argv[0] and returns the exit status. Unlike
+ * the hook they write their output to stdout; errors go through log.h.
  */
 #ifndef VSERLINK_CMD_H
 #define VSERLINK_CMD_H

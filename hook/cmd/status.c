@@ -1,11 +1,6 @@
 /*
- * status.c: "vserlink status".
- *
- * Every link of pairs.ini, which of its ends the hook has attached (from
- * its state file, read without taking the lock: the file is replaced whole,
- * so a reader sees one version or the next), their paths, and whether the
- * FIFOs on disk are still the ones the hook made and shared. Exits 1 when
- * some wiring is broken, so that a monitoring check can run it.
+ * status.c: "vserlink status" (vserlink(8)). The state file is read without the
+ * lock: it is replaced whole, so a reader sees one version or the next.
  */
 #include <errno.h>
 #include <limits.h>

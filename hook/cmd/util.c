@@ -9,6 +9,7 @@
 #include "caps.h"
 #include "cmd.h"
 #include "log.h"
+#include "text.h"
 
 int
 cmd_option(int c, char **argv, const char *usage, const char **config)
@@ -43,14 +44,11 @@ cmd_note(const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
-	char *c;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (c = msg; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	text_scrub(msg);
 	fprintf(stderr, "vserlink: %s\n", msg);
 }
 

@@ -1,22 +1,6 @@
 /*
- * xml.c: "vserlink xml [-d DIR] DOMAIN".
- *
- * Prints the devices to paste into "virsh edit DOMAIN" for each of its
- * links: a pipe chardev per linked port, with the path DIR/LINK.GUEST.
- *
- * The default DIR is on /run: after a host crash the FIFOs vanish together
- * with the hook's state in /run/vserlink, whereas FIFOs left in a persistent
- * directory would be foreign to the hook after the reboot and stop both
- * guests from starting. make install creates DIR and a tmpfiles.d entry
- * that recreates it at boot, root-owned and 0755 (QEMU, which opens the
- * FIFOs as its own user, must be able to search it; the hook refuses
- * directories that others can write).
- *
- * On a host whose libvirt runs SELinux (virsh capabilities, or --selinux)
- * each <source> also gets SHARED_SECLABEL: without it libvirt labels a
- * link's FIFOs with each guest's own label in turn, and the second start of
- * the link fails. Nowhere else: libvirt refuses a seclabel for a model it
- * does not run.
+ * xml.c: "vserlink xml", the devices to paste into "virsh edit DOMAIN" (vserlink(8)).
+ * The default DIR is on /run so the FIFOs vanish with the hook's state after a host crash.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,6 +15,7 @@
 #include "config.h"
 #include "fsops.h"
 #include "log.h"
+#include "text.h"
 
 static const char usage[] =
     "usage: vserlink xml [-c FILE] [-d DIR] [--selinux | --no-selinux] DOMAIN\n"
@@ -77,12 +62,7 @@ comment_safe(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (strstr(s, "--") != NULL || (len > 0 && s[len - 1] == '-'))
-		return 0;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return strstr(s, "--") == NULL && (len == 0 || s[len - 1] != '-') && !text_has_control(s);
 }
 
 /* "serial3" -> "serial" and 3; libvirt names these ports by <target port='N'/>. */
