@@ -53,24 +53,15 @@ int	cmd_xml(int argc, char **argv);
 	{ "no-selinux", no_argument, NULL, 'N' }
 
 /*
- * The host's security models (CAPS_* of caps.h) to write or check XML for:
- * with opt 'S' (--selinux) SELinux, with 'N' (--no-selinux) none, else
- * what "virsh capabilities" reports. Returns 0, or -1 when they are not
- * known: errno ENOENT when there is no virsh on $PATH, else after a warning
- * that says what failed.
+ * The host's CAPS_* models: opt 'S' SELinux, 'N' none, else "virsh capabilities".
+ * -1 when unknown: errno ENOENT without virsh on $PATH, else after a warning.
  */
 int	cmd_secmodels(int opt, unsigned *models);
 
-/*
- * Handles what getopt_long returned for a common option or an error:
- * -1 means go on parsing, anything else is the exit status to return now.
- */
+/* Handles getopt_long's common options and errors: -1 goes on, else the exit status. */
 int	cmd_option(int c, char **argv, const char *usage, const char **config);
 
-/*
- * A remark on stderr in the one format, "vserlink: ...", that is neither an
- * error nor a warning (control characters printed as '?', as log.h does).
- */
+/* A remark on stderr, "vserlink: ...", neither error nor warning; control bytes as '?'. */
 void	cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
@@ -82,10 +73,7 @@ size_t	cmd_report_config(const struct pairs *p, const char *domain);
 /* The most domain XML a subcommand reads, as the hook. */
 #define CMD_MAX_XML	(64u << 20)
 
-/*
- * Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason"
- * and returns -1.
- */
+/* Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason", -1. */
 int	cmd_parse_xml(const char *what, const char *buf, size_t len,
 	    struct domain *d);
 
@@ -96,18 +84,10 @@ struct virsh_xml {
 	size_t	 len;
 };
 
-/*
- * For check run by hand: the XML of every guest pairs.ini links that
- * libvirt defines. Returns -1 when there is no virsh on $PATH; 0 otherwise,
- * after a warning for each guest it could not fetch. Never for the hook.
- */
+/* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 
-/*
- * The CAPS_* bits of "virsh capabilities" for check and xml run by hand;
- * never for the hook. Returns -1 with errno ENOENT when there is no virsh
- * on $PATH, and -1 after a warning when it fails or says nothing readable.
- */
+/* "virsh capabilities" as CAPS_* bits: -1, errno ENOENT without virsh, else -1 after a warning. */
 int	virsh_secmodels(unsigned *models);
 
 /* How check and xml begin a message about one end of a link: guest, link, port. */
