@@ -381,13 +381,10 @@ cmd_check(int argc, char **argv)
 	unsigned models;
 	int ch, rc, selinux = 0, known;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1) {
-		if (ch == 'S' || ch == 'N')
-			selinux = ch;
-		else if ((rc = cmd_option(ch, argv, usage, &config)) >= 0)
-			return rc;
-	}
+	while ((ch = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc)) != -1)
+		selinux = ch;
+	if (rc >= 0)
+		return rc;
 	config = config_path(config);
 
 	if ((rc = config_load(config, &p)) != 0) {

@@ -58,8 +58,12 @@ int	cmd_xml(int argc, char **argv);
  */
 int	cmd_secmodels(int opt, unsigned *models);
 
-/* Handles getopt_long's common options and errors: -1 goes on, else the exit status. */
-int	cmd_option(int c, char **argv, const char *usage, const char **config);
+/*
+ * getopt_long that handles the common options and errors itself: returns a
+ * command's own option, or -1 at the end with *rc -1, or the exit status to return now.
+ */
+int	cmd_getopt(int argc, char **argv, const char *shortopts,
+	    const struct option *longopts, const char *usage, const char **config, int *rc);
 
 /* A remark on stderr, "vserlink: ...", neither error nor warning; control bytes as '?'. */
 void	cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

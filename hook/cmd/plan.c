@@ -69,12 +69,11 @@ cmd_plan(int argc, char **argv)
 	const char *config = NULL, *domain, *op;
 	struct wire_opts o = { stdout };
 	struct pairs p;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
+	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2)
 		return cmd_usage_error(argv[0], "expects DOMAIN and prepare or release");
 	domain = argv[optind];

@@ -189,12 +189,11 @@ cmd_status(int argc, char **argv)
 	char msg[PATH_MAX + 256];
 	struct pairs p;
 	struct state s;
-	int c, rc;
+	int rc;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
+	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");
 	config = config_path(config);

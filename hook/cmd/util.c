@@ -11,7 +11,7 @@
 #include "log.h"
 #include "text.h"
 
-int
+static int
 cmd_option(int c, char **argv, const char *usage, const char **config)
 {
 	switch (c) {
@@ -37,6 +37,23 @@ cmd_option(int c, char **argv, const char *usage, const char **config)
 			    argv[0], argv[optind - 1], argv[0]);
 		return 1;
 	}
+}
+
+int
+cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    const char *usage, const char **config, int *rc)
+{
+	int c;
+
+	opterr = 0;
+	*rc = -1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c != 'c' && c != 'h' && c != 'V' && c != ':' && c != '?')
+			return c;
+		if ((*rc = cmd_option(c, argv, usage, config)) >= 0)
+			return -1;
+	}
+	return -1;
 }
 
 void

@@ -222,15 +222,14 @@ cmd_xml(int argc, char **argv)
 	unsigned models;
 	int c, rc, fd, selinux = 0;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS "d:", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &config, &rc)) != -1) {
 		if (c == 'd')
 			dir = optarg;
-		else if (c == 'S' || c == 'N')
+		else
 			selinux = c;
-		else if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
 	}
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
