@@ -116,7 +116,9 @@ static const char hook_usage[] =
 int
 main(int argc, char **argv)
 {
+	const char *opt;
 	size_t i;
+	int hook;
 
 	if (ensure_std_fds() < 0)
 		return 1;
@@ -129,26 +131,22 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (strcmp(argv[1], "hook") == 0) {
-		/* Alone, these cannot be an event: a hook call has three arguments. */
-		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
-			fputs(hook_usage, stdout);
-			return 0;
-		}
-		if (argc == 3 && strcmp(argv[2], "--version") == 0) {
-			puts(PROGRAM " " VSERLINK_VERSION);
-			return 0;
-		}
-		return run_hook(argc - 2, argv + 2);
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
+	/* "hook --help" and "hook --version" alone cannot be an event: a hook call has three arguments. */
+	hook = strcmp(argv[1], "hook") == 0;
+	opt = !hook ? argv[1] : argc == 3 ? argv[2] : "";
+	if (strcmp(opt, "--version") == 0) {
 		puts(PROGRAM " " VSERLINK_VERSION);
 		return 0;
 	}
+	if (strcmp(opt, "--help") == 0 || (!hook && strcmp(opt, "-h") == 0)) {
+		if (hook)
+			fputs(hook_usage, stdout);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if (hook)
+		return run_hook(argc - 2, argv + 2);
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			/* Line by line: its output and its messages on stderr keep their order in one file. */

@@ -28,14 +28,13 @@ cmd_option(int c, char **argv, const char *usage, const char **config)
 		log_error("%s: option %s needs an argument; see vserlink %s --help",
 		    argv[0], argv[optind - 1], argv[0]);
 		return 1;
-	default:
-		if (optopt != 0)
-			log_error("%s: unknown option \"-%c\"; see vserlink %s --help",
-			    argv[0], optopt, argv[0]);
-		else
-			log_error("%s: unknown option \"%s\"; see vserlink %s --help",
-			    argv[0], argv[optind - 1], argv[0]);
+	default: {
+		char shortopt[3] = { '-', (char)optopt, '\0' };
+
+		log_error("%s: unknown option \"%s\"; see vserlink %s --help",
+		    argv[0], optopt != 0 ? shortopt : argv[optind - 1], argv[0]);
 		return 1;
+	}
 	}
 }
 

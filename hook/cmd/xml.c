@@ -124,29 +124,24 @@ static const struct link_end *
 check_clash(const struct pairs *p, const struct link *mine, const struct link_end *me,
     const struct link **other)
 {
+	char *a = xasprintf("%s.%s", mine->name, me->domain), *b;
 	size_t i, j;
-	char *a = xasprintf("%s.%s", mine->name, me->domain);
+	int same = 0;
 
-	for (i = 0; i < p->nlinks; i++) {
-		for (j = 0; j < p->links[i].nends; j++) {
-			const struct link_end *e = &p->links[i].ends[j];
-			char *b;
-			int same;
-
-			if (e == me)
+	for (i = 0; i < p->nlinks && !same; i++) {
+		for (j = 0; j < p->links[i].nends && !same; j++) {
+			if (&p->links[i].ends[j] == me)
 				continue;
-			b = xasprintf("%s.%s", p->links[i].name, e->domain);
+			b = xasprintf("%s.%s", p->links[i].name, p->links[i].ends[j].domain);
 			same = strcmp(a, b) == 0;
 			free(b);
-			if (same) {
-				free(a);
-				*other = &p->links[i];
-				return e;
-			}
 		}
 	}
 	free(a);
-	return NULL;
+	if (!same)
+		return NULL;
+	*other = &p->links[i - 1];
+	return &(*other)->ends[j - 1];
 }
 
 static int
