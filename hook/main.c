@@ -16,30 +16,24 @@
 #include "log.h"
 
 #define PROGRAM	"vserlink"
+#define HOOK_SYNOPSIS	"usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
 
-/*
- * Descriptors 0-2 closed by the caller would be handed out by open(), and a
- * message meant for stderr would land in a state file.
- */
+/* A closed descriptor 0-2 would be handed out by open(), and stderr land in a state file. */
 static int
 ensure_std_fds(void)
 {
 	int fd;
 
-	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2) {
+	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2)
 		if (fcntl(fd, F_SETFD, 0) < 0)
 			return -1;
-	}
 	if (fd < 0)
 		return -1;
 	close(fd);
 	return 0;
 }
 
-/*
- * libvirt runs its hooks with their full path as argv[0]: HOOKDIR/qemu, and
- * every program in HOOKDIR/qemu.d/.
- */
+/* libvirt runs HOOKDIR/qemu and every program in HOOKDIR/qemu.d/ with its full path as argv[0]. */
 static int
 invoked_as_hook(const char *argv0)
 {
@@ -94,7 +88,7 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n", f);
+	fputs(HOOK_SYNOPSIS, f);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "       vserlink %s\n", commands[i].synopsis);
 	fputs("       vserlink --help | --version\n"
@@ -107,8 +101,7 @@ usage(FILE *f)
 	    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n", f);
 }
 
-static const char hook_usage[] =
-    "usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
+static const char hook_usage[] = HOOK_SYNOPSIS
     "Runs as libvirt runs the hook (installed as /etc/libvirt/hooks/qemu, or in\n"
     "/etc/libvirt/hooks/qemu.d/): prepare begin wires DOMAIN's links, release end\n"
     "unwires them, every other event does nothing. Never writes to stdout.\n";

@@ -364,14 +364,24 @@ check_access(struct check *c, unsigned models, int known)
 
 /* --- the command --- */
 
+static void
+check_free(struct check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++) {
+		domain_free(&c->g[i].xml);
+		free(c->g[i].source);
+	}
+	free(c->g);
+	free(c->ends);
+	state_close(&c->s);
+}
+
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_LONGOPTS,
-		CMD_SELINUX_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct option longopts[] = { CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { 0 } };
 	const char *config = NULL;
 	char msg[PATH_MAX + 256];
 	struct check c;
@@ -422,14 +432,7 @@ cmd_check(int argc, char **argv)
 	check_access(&c, models, known);
 	report_guests(&c);
 	note_unchecked(&c);
-
-	for (i = 0; i < c.ng; i++) {
-		domain_free(&c.g[i].xml);
-		free(c.g[i].source);
-	}
-	free(c.g);
-	free(c.ends);
-	state_close(&c.s);
+	check_free(&c);
 	pairs_free(&p);
 	return c.errors ? 1 : 0;
 }

@@ -22,22 +22,12 @@ int	cmd_xml(int argc, char **argv);
 #define PIPE_DIR	"/run/vserlink-pipes"
 #endif
 
-/*
- * The SELinux label every guest may use: what libvirt gives <shareable/>
- * disks (the first line of the policy's virtual_image_context), with no MCS
- * categories of any one guest. SHARED_SECLABEL is the element that gives it
- * to a pipe chardev's FIFOs, inside its <source>.
- */
+/* The label libvirt gives <shareable/> disks, no guest's MCS categories; the element for a <source>. */
 #define SHARED_SELINUX_LABEL	"system_u:object_r:svirt_image_t:s0"
 #define SHARED_SECLABEL		"<seclabel model='selinux' relabel='yes'><label>" \
 				SHARED_SELINUX_LABEL "</label></seclabel>"
 
-/*
- * Under AppArmor, virt-aa-helper (libvirt's src/security/virt-aa-helper.c)
- * puts PATH.in and PATH.out of a pipe <serial>, <parallel> or <channel> in
- * the guest's profile, but only PATH itself for a <console>. Arguments: the
- * path three times.
- */
+/* virt-aa-helper allows a pipe <console> only PATH, not PATH.in/.out; arguments: the path 3 times. */
 #define APPARMOR_CONSOLE_FMT	"AppArmor: virt-aa-helper lets QEMU open %s.in and %s.out for a pipe <serial>, <parallel> or <channel> but only %s for a <console>, so QEMU cannot open this console's FIFOs; link a <serial> or <channel> port instead"
 
 /* The options every subcommand takes: -c FILE, -h/--help, --version. */

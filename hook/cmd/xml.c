@@ -206,10 +206,7 @@ int
 cmd_xml(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CMD_LONGOPTS,
-		CMD_SELINUX_LONGOPTS,
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
+		CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { "dir", required_argument, NULL, 'd' }, { 0 }
 	};
 	const char *config = NULL, *dir = PIPE_DIR, *domain;
 	char msg[PATH_MAX + 128];
