@@ -1,13 +1,6 @@
 /*
- * main.c: vserlink's entry point.
- *
- * Installed under any name but "vserlink" (libvirt's /etc/libvirt/hooks/qemu),
- * or under any name in a directory qemu.d (libvirt's hooks/qemu.d/, where
- * install/install.sh puts it as "vserlink"), the program is the hook:
- *     qemu DOMAIN OPERATION SUBOPERATION EXTRA   < domain.xml
- * As "vserlink" it takes a subcommand; "vserlink hook ..." is the hook.
- *
- * Exit status: 0 for success and for nothing to do, 1 for failure.
+ * main.c: the hook when installed under another name or in a qemu.d directory,
+ * else "vserlink COMMAND". Exit 0 for success and for nothing to do, 1 for failure.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -17,36 +10,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd/cmd.h"
 #include "config.h"
 #include "hook.h"
 #include "log.h"
 
 #define PROGRAM	"vserlink"
+#define HOOK_SYNOPSIS	"usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
 
-/*
- * Descriptors 0-2 closed by the caller would be handed out by open(), and a
- * message meant for stderr would land in a state file.
- */
+/* A closed descriptor 0-2 would be handed out by open(), and stderr land in a state file. */
 static int
 ensure_std_fds(void)
 {
 	int fd;
 
-	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2) {
+	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2)
 		if (fcntl(fd, F_SETFD, 0) < 0)
 			return -1;
-	}
 	if (fd < 0)
 		return -1;
 	close(fd);
 	return 0;
 }
 
-/*
- * libvirt runs its hooks with their full path as argv[0]: HOOKDIR/qemu, and
- * every program in HOOKDIR/qemu.d/.
- */
+/* libvirt runs HOOKDIR/qemu and every program in HOOKDIR/qemu.d/ with its full path as argv[0]. */
 static int
 invoked_as_hook(const char *argv0)
 {
@@ -101,7 +88,7 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n", f);
+	fputs(HOOK_SYNOPSIS, f);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "       vserlink %s\n", commands[i].synopsis);
 	fputs("       vserlink --help | --version\n"
@@ -114,8 +101,7 @@ usage(FILE *f)
 	    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n", f);
 }
 
-static const char hook_usage[] =
-    "usage: vserlink hook DOMAIN OPERATION SUBOPERATION [EXTRA] < domain.xml\n"
+static const char hook_usage[] = HOOK_SYNOPSIS
     "Runs as libvirt runs the hook (installed as /etc/libvirt/hooks/qemu, or in\n"
     "/etc/libvirt/hooks/qemu.d/): prepare begin wires DOMAIN's links, release end\n"
     "unwires them, every other event does nothing. Never writes to stdout.\n";
@@ -123,7 +109,9 @@ static const char hook_usage[] =
 int
 main(int argc, char **argv)
 {
+	const char *opt;
 	size_t i;
+	int hook;
 
 	if (ensure_std_fds() < 0)
 		return 1;
@@ -136,26 +124,22 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if (strcmp(argv[1], "hook") == 0) {
-		/* Alone, these cannot be an event: a hook call has three arguments. */
-		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
-			fputs(hook_usage, stdout);
-			return 0;
-		}
-		if (argc == 3 && strcmp(argv[2], "--version") == 0) {
-			puts(PROGRAM " " VSERLINK_VERSION);
-			return 0;
-		}
-		return run_hook(argc - 2, argv + 2);
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
+	/* "hook --help" and "hook --version" alone cannot be an event: a hook call has three arguments. */
+	hook = strcmp(argv[1], "hook") == 0;
+	opt = !hook ? argv[1] : argc == 3 ? argv[2] : "";
+	if (strcmp(opt, "--version") == 0) {
 		puts(PROGRAM " " VSERLINK_VERSION);
 		return 0;
 	}
+	if (strcmp(opt, "--help") == 0 || (!hook && strcmp(opt, "-h") == 0)) {
+		if (hook)
+			fputs(hook_usage, stdout);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if (hook)
+		return run_hook(argc - 2, argv + 2);
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			/* Line by line: its output and its messages on stderr keep their order in one file. */

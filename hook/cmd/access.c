@@ -1,16 +1,6 @@
 /*
- * access.c: for "vserlink check", who else will touch a link's FIFOs:
- * libvirt's security drivers, which label them or write them into a
- * profile at each start, and users other than root who may write in the
- * directory they are made in. See cmd.h.
- *
- * What the drivers do rests on libvirt's source (README, "SELinux and
- * AppArmor hosts"): security_selinux.c labels PATH.in and PATH.out of a pipe
- * chardev with the guest's own image label unless its <source> holds a
- * <seclabel model='selinux'> with relabel='no' or a <label>, and with
- * remembered labels refuses a second, different label on a file in use;
- * security_manager.c refuses a start whose XML names a model it does not
- * run; virt-aa-helper.c allows a <console> only PATH.
+ * access.c: for check, who else touches a link's FIFOs: libvirt's security drivers
+ * (README, "SELinux and AppArmor hosts") and users who may write in their directory.
  */
 #include <errno.h>
 #include <limits.h>

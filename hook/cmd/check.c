@@ -404,24 +404,17 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_LONGOPTS,
-		CMD_SELINUX_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	static const struct option longopts[] = { CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { 0 } };
 	const char *config = NULL;
 	struct check c;
 	struct pairs p;
 	size_t n;
 	int ch, rc, selinux = 0;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1) {
-		if (ch == 'S' || ch == 'N')
-			selinux = ch;
-		else if ((rc = cmd_option(ch, argv, usage, &config)) >= 0)
-			return rc;
-	}
+	while ((ch = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc)) != -1)
+		selinux = ch;
+	if (rc >= 0)
+		return rc;
 	config = config_path(config);
 
 	if ((rc = config_load(config, &p)) != 0) {

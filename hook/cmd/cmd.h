@@ -1,16 +1,7 @@
 /*
- * cmd.h: the subcommands an administrator runs by hand, one file each:
- *   check    check.c (and virsh.c, which asks libvirt for the defined
- *            guests' XML and its security models; access.c, which says
- *            what those models and the pipe directories' writers do to FIFOs)
- *   plan     plan.c
- *   status   status.c
- *   xml      xml.c
- * main.c dispatches to them; the hook itself is hook.c.
- *
- * Each takes argv with its own name in argv[0] and returns the exit status,
- * 0 or 1. Unlike the hook they may write to stdout: that is their output.
- * Errors use the hook's one format on stderr (log.h).
+ * cmd.h: the commands an administrator runs, one file each, dispatched by main.c.
+ * Each takes argv with its name in argv[0] and returns the exit status. Unlike
+ * the hook they write their output to stdout; errors go through log.h.
  */
 #ifndef VSERLINK_CMD_H
 #define VSERLINK_CMD_H
@@ -31,22 +22,12 @@ int	cmd_xml(int argc, char **argv);
 #define PIPE_DIR	"/run/vserlink-pipes"
 #endif
 
-/*
- * The SELinux label every guest may use: what libvirt gives <shareable/>
- * disks (the first line of the policy's virtual_image_context), with no MCS
- * categories of any one guest. SHARED_SECLABEL is the element that gives it
- * to a pipe chardev's FIFOs, inside its <source>.
- */
+/* The label libvirt gives <shareable/> disks, no guest's MCS categories; the element for a <source>. */
 #define SHARED_SELINUX_LABEL	"system_u:object_r:svirt_image_t:s0"
 #define SHARED_SECLABEL		"<seclabel model='selinux' relabel='yes'><label>" \
 				SHARED_SELINUX_LABEL "</label></seclabel>"
 
-/*
- * Under AppArmor, virt-aa-helper (libvirt's src/security/virt-aa-helper.c)
- * puts PATH.in and PATH.out of a pipe <serial>, <parallel> or <channel> in
- * the guest's profile, but only PATH itself for a <console>. Arguments: the
- * path three times.
- */
+/* virt-aa-helper allows a pipe <console> only PATH, not PATH.in/.out; arguments: the path 3 times. */
 #define APPARMOR_CONSOLE_FMT	"AppArmor: virt-aa-helper lets QEMU open %s.in and %s.out for a pipe <serial>, <parallel> or <channel> but only %s for a <console>, so QEMU cannot open this console's FIFOs; link a <serial> or <channel> port instead"
 
 /* The options every subcommand takes: -c FILE, -h/--help, --version. */
@@ -62,27 +43,19 @@ int	cmd_xml(int argc, char **argv);
 	{ "no-selinux", no_argument, NULL, 'N' }
 
 /*
- * The host's security models (CAPS_* of caps.h) to write or check XML for:
- * with opt 'S' (--selinux) SELinux, with 'N' (--no-selinux) none, else
- * what "virsh capabilities" reports. Returns 0, or -1 when they are not
- * known: errno ENOENT when there is no virsh on $PATH, else after a warning
- * that says what failed.
+ * The host's CAPS_* models: opt 'S' SELinux, 'N' none, else "virsh capabilities".
+ * -1 when unknown: errno ENOENT without virsh on $PATH, else after a warning.
  */
 int	cmd_secmodels(int opt, unsigned *models);
 
 /*
- * Handles what getopt_long returned for a common option or an error:
- * -1 means go on parsing, anything else is the exit status to return now.
+ * getopt_long that handles the common options and errors itself: returns a
+ * command's own option, or -1 at the end with *rc -1, or the exit status to return now.
  */
-int	cmd_option(int c, char **argv, const char *usage, const char **config);
+int	cmd_getopt(int argc, char **argv, const char *shortopts,
+	    const struct option *longopts, const char *usage, const char **config, int *rc);
 
-/* The options of a command that has no others: as cmd_option, for all of argv. */
-int	cmd_common_options(int argc, char **argv, const char *usage, const char **config);
-
-/*
- * A remark on stderr in the one format, "vserlink: ...", that is neither an
- * error nor a warning (control characters printed as '?', as log.h does).
- */
+/* A remark on stderr, "vserlink: ...", neither error nor warning; control bytes as '?'. */
 void	cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
@@ -91,10 +64,7 @@ int	cmd_usage_error(const char *name, const char *why);
 /* The most domain XML a subcommand reads, as the hook. */
 #define CMD_MAX_XML	(64u << 20)
 
-/*
- * Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason"
- * and returns -1.
- */
+/* Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason", -1. */
 int	cmd_parse_xml(const char *what, const char *buf, size_t len,
 	    struct domain *d);
 
@@ -105,18 +75,10 @@ struct virsh_xml {
 	size_t	 len;
 };
 
-/*
- * For check run by hand: the XML of every guest pairs.ini links that
- * libvirt defines. Returns -1 when there is no virsh on $PATH; 0 otherwise,
- * after a warning for each guest it could not fetch. Never for the hook.
- */
+/* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 
-/*
- * The CAPS_* bits of "virsh capabilities" for check and xml run by hand;
- * never for the hook. Returns -1 with errno ENOENT when there is no virsh
- * on $PATH, and -1 after a warning when it fails or says nothing readable.
- */
+/* "virsh capabilities" as CAPS_* bits: -1, errno ENOENT without virsh, else -1 after a warning. */
 int	virsh_secmodels(unsigned *models);
 
 /* How check and xml begin a message about one end of a link: guest, link, port. */

@@ -53,11 +53,13 @@ plan_event(const struct pairs *p, const char *domain, int release)
 int
 cmd_plan(int argc, char **argv)
 {
+	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
 	const char *config = NULL, *domain, *op;
 	struct pairs p;
 	int rc;
 
-	if ((rc = cmd_common_options(argc, argv, usage, &config)) >= 0)
+	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
+	if (rc >= 0)
 		return rc;
 	if (argc - optind != 2)
 		return cmd_usage_error(argv[0], "expects DOMAIN and prepare or release");

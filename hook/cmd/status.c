@@ -1,11 +1,6 @@
 /*
- * status.c: "vserlink status".
- *
- * Every link of pairs.ini, which of its ends the hook has attached (from
- * its state file, read without taking the lock: the file is replaced whole,
- * so a reader sees one version or the next), their paths, and whether the
- * FIFOs on disk are still the ones the hook made and shared. Exits 1 when
- * some wiring is broken, so that a monitoring check can run it.
+ * status.c: "vserlink status" (vserlink(8)). The state file is read without the
+ * lock: it is replaced whole, so a reader sees one version or the next.
  */
 #include <errno.h>
 #include <limits.h>
@@ -204,13 +199,15 @@ show(const struct pairs *p, struct state *s)
 int
 cmd_status(int argc, char **argv)
 {
+	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
 	const char *config = NULL;
 	char msg[PATH_MAX + 256];
 	struct pairs p;
 	struct state s;
 	int rc;
 
-	if ((rc = cmd_common_options(argc, argv, usage, &config)) >= 0)
+	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
+	if (rc >= 0)
 		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");

@@ -10,8 +10,9 @@
 #include "cmd.h"
 #include "text.h"
 #include "log.h"
+#include "text.h"
 
-int
+static int
 cmd_option(int c, char **argv, const char *usage, const char **config)
 {
 	switch (c) {
@@ -28,15 +29,31 @@ cmd_option(int c, char **argv, const char *usage, const char **config)
 		log_error("%s: option %s needs an argument; see vserlink %s --help",
 		    argv[0], argv[optind - 1], argv[0]);
 		return 1;
-	default:
-		if (optopt != 0)
-			log_error("%s: unknown option \"-%c\"; see vserlink %s --help",
-			    argv[0], optopt, argv[0]);
-		else
-			log_error("%s: unknown option \"%s\"; see vserlink %s --help",
-			    argv[0], argv[optind - 1], argv[0]);
+	default: {
+		char shortopt[3] = { '-', (char)optopt, '\0' };
+
+		log_error("%s: unknown option \"%s\"; see vserlink %s --help",
+		    argv[0], optopt != 0 ? shortopt : argv[optind - 1], argv[0]);
 		return 1;
 	}
+	}
+}
+
+int
+cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    const char *usage, const char **config, int *rc)
+{
+	int c;
+
+	opterr = 0;
+	*rc = -1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c != 'c' && c != 'h' && c != 'V' && c != ':' && c != '?')
+			return c;
+		if ((*rc = cmd_option(c, argv, usage, config)) >= 0)
+			return -1;
+	}
+	return -1;
 }
 
 void
@@ -79,17 +96,4 @@ cmd_secmodels(int opt, unsigned *models)
 		return 0;
 	}
 	return virsh_secmodels(models);
-}
-
-int
-cmd_common_options(int argc, char **argv, const char *usage, const char **config)
-{
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
-	int c, rc;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS, longopts, NULL)) != -1)
-		if ((rc = cmd_option(c, argv, usage, config)) >= 0)
-			return rc;
-	return -1;
 }

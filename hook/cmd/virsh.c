@@ -1,12 +1,6 @@
 /*
- * virsh.c: what libvirt says, for "vserlink check" and "vserlink xml"
- * run by hand: the defined guests' XML (check without XML files on its
- * command line) and the host's security models (both).
- *
- * The hook must never ask libvirt anything (libvirt waits for the hook, so a
- * call back into it can deadlock the daemon). virsh is optional; without it
- * check validates pairs.ini alone. virsh's own messages pass through to
- * stderr.
+ * virsh.c: the defined guests' XML and the host's security models, for check and xml.
+ * Never for the hook: libvirt waits for it, so a call back into libvirt can deadlock.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,22 +1,6 @@
 /*
- * xml.c: "vserlink xml [-d DIR] DOMAIN".
- *
- * Prints the devices to paste into "virsh edit DOMAIN" for each of its
- * links: a pipe chardev per linked port, with the path DIR/LINK.GUEST.
- *
- * The default DIR is on /run: after a host crash the FIFOs vanish together
- * with the hook's state in /run/vserlink, whereas FIFOs left in a persistent
- * directory would be foreign to the hook after the reboot and stop both
- * guests from starting. make install creates DIR and a tmpfiles.d entry
- * that recreates it at boot, root-owned and 0755 (QEMU, which opens the
- * FIFOs as its own user, must be able to search it; the hook refuses
- * directories that others can write).
- *
- * On a host whose libvirt runs SELinux (virsh capabilities, or --selinux)
- * each <source> also gets SHARED_SECLABEL: without it libvirt labels a
- * link's FIFOs with each guest's own label in turn, and the second start of
- * the link fails. Nowhere else: libvirt refuses a seclabel for a model it
- * does not run.
+ * xml.c: "vserlink xml", the devices to paste into "virsh edit DOMAIN" (vserlink(8)).
+ * The default DIR is on /run so the FIFOs vanish with the hook's state after a host crash.
  */
 #include <errno.h>
 #include <limits.h>
@@ -140,29 +124,24 @@ static const struct link_end *
 check_clash(const struct pairs *p, const struct link *mine, const struct link_end *me,
     const struct link **other)
 {
+	char *a = xasprintf("%s.%s", mine->name, me->domain), *b;
 	size_t i, j;
-	char *a = xasprintf("%s.%s", mine->name, me->domain);
+	int same = 0;
 
-	for (i = 0; i < p->nlinks; i++) {
-		for (j = 0; j < p->links[i].nends; j++) {
-			const struct link_end *e = &p->links[i].ends[j];
-			char *b;
-			int same;
-
-			if (e == me)
+	for (i = 0; i < p->nlinks && !same; i++) {
+		for (j = 0; j < p->links[i].nends && !same; j++) {
+			if (&p->links[i].ends[j] == me)
 				continue;
-			b = xasprintf("%s.%s", p->links[i].name, e->domain);
+			b = xasprintf("%s.%s", p->links[i].name, p->links[i].ends[j].domain);
 			same = strcmp(a, b) == 0;
 			free(b);
-			if (same) {
-				free(a);
-				*other = &p->links[i];
-				return e;
-			}
 		}
 	}
 	free(a);
-	return NULL;
+	if (!same)
+		return NULL;
+	*other = &p->links[i - 1];
+	return &(*other)->ends[j - 1];
 }
 
 static int
@@ -227,10 +206,7 @@ int
 cmd_xml(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CMD_LONGOPTS,
-		CMD_SELINUX_LONGOPTS,
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
+		CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { "dir", required_argument, NULL, 'd' }, { 0 }
 	};
 	const char *config = NULL, *dir = PIPE_DIR, *domain;
 	char msg[PATH_MAX + 128];
@@ -238,15 +214,14 @@ cmd_xml(int argc, char **argv)
 	unsigned models;
 	int c, rc, fd, selinux = 0;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, CMD_SHORTOPTS "d:", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &config, &rc)) != -1) {
 		if (c == 'd')
 			dir = optarg;
-		else if (c == 'S' || c == 'N')
+		else
 			selinux = c;
-		else if ((rc = cmd_option(c, argv, usage, &config)) >= 0)
-			return rc;
 	}
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
