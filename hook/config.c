@@ -1,5 +1,8 @@
 /* config.c: see config.h. */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,23 +12,79 @@
 const char *
 config_path(const char *override)
 {
-	const char *env;
+	const char *env = getenv(CONFIG_ENV);
 
-	if (override != NULL)
-		return override;
-	env = getenv(CONFIG_ENV);
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return CONFIG_DEFAULT;
+	return override ? override : env != NULL && env[0] != '\0' ? env : CONFIG_DEFAULT;
+}
+
+/* A decimal id, or a local account (the hook is static: no NSS). 0 or -1. */
+static int
+resolve_id(const char *s, int user, unsigned *id, gid_t *primary)
+{
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
+	unsigned long n;
+	char *end;
+	FILE *f;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (s[0] >= '0' && s[0] <= '9' && errno == 0 && *end == '\0' && n < 0xFFFFFFFFUL) {
+		*id = (unsigned)n;
+		return 0;
+	}
+	if ((f = fopen(user ? "/etc/passwd" : "/etc/group", "re")) == NULL)
+		return -1;
+	while (user && (pw = fgetpwent(f)) != NULL && strcmp(pw->pw_name, s) != 0)
+		;
+	while (!user && (gr = fgetgrent(f)) != NULL && strcmp(gr->gr_name, s) != 0)
+		;
+	if (pw != NULL && primary != NULL)
+		*primary = pw->pw_gid;
+	if (pw != NULL || gr != NULL)
+		*id = pw != NULL ? pw->pw_uid : gr->gr_gid;
+	fclose(f);
+	return pw != NULL || gr != NULL ? 0 : -1;
+}
+
+void
+config_resolve(struct pairs *p)
+{
+	struct settings *st = &p->settings;
+
+	/* Without a group, the owner's primary group (a user name's, not a number's). */
+	if (st->owner_name != NULL &&
+	    resolve_id(st->owner_name, 1, &st->owner, st->group_name ? NULL : &st->group) < 0)
+		pairs_add_error(p, st->owner_line, NULL, -1, "owner: no user \"%s\" in /etc/passwd",
+		    st->owner_name);
+	if (st->group_name != NULL && resolve_id(st->group_name, 0, &st->group, NULL) < 0)
+		pairs_add_error(p, st->group_line, NULL, -1, "group: no group \"%s\" in /etc/group",
+		    st->group_name);
 }
 
 int
 config_load(const char *path, struct pairs *p)
 {
-	if (pairs_load(path, p) == 0)
-		return 0;
-	if (errno == ENOENT)
-		return 1;
-	log_error("%s: %s", path, strerror(errno));
-	return -1;
+	int rc = pairs_load(path, p), saved = errno;
+
+	if (rc == 0)
+		config_resolve(p);
+	else if (saved != ENOENT)
+		log_error("%s: %s", path, strerror(saved));
+	return rc == 0 ? 0 : saved == ENOENT ? 1 : -1;
+}
+
+size_t
+config_report_errors(const struct pairs *p, const char *domain)
+{
+	const struct config_error *e;
+	size_t n = 0;
+
+	for (e = p->errors; e < p->errors + p->nerrors; e++)
+		if (domain == NULL || pairs_error_concerns(p, e, domain)) {
+			n++;
+			e->line ? log_error("%s:%u: %s", p->path, e->line, e->message)
+			    : log_error("%s: %s", p->path, e->message);
+		}
+	return n;
 }

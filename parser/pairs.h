@@ -35,7 +35,9 @@ struct link {
 
 struct settings {
 	char		*state_dir;
-	uid_t		 owner;
+	char		*owner_name, *group_name;	/* as written, NULL if not */
+	unsigned	 owner_line, group_line;
+	uid_t		 owner;		/* resolved by the config layer */
 	gid_t		 group;
 	mode_t		 mode;
 	enum backlog	 backlog;
@@ -82,6 +84,15 @@ int	pairs_parse(const char *name, const char *buf, size_t len,
 	    struct pairs *out);
 
 void	pairs_free(struct pairs *p);
+
+/*
+ * The one way to record a problem: message fmt on line (0: the file as a
+ * whole), about guest domain and link (or NULL, -1), which it marks broken.
+ * p->errors stays sorted by line, in the order found within a line.
+ */
+struct config_error *pairs_add_error(struct pairs *p, unsigned line,
+	    const char *domain, long link, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 /* Nonzero when guest domain is an end of link l. */
 int	pairs_link_has(const struct link *l, const char *domain);

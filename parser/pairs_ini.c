@@ -1,15 +1,18 @@
 /*
- * pairs_ini.c: pairs.ini -> struct pairs.
+ * pairs_ini.c: pairs.ini -> struct pairs, in one pass of inih.
  *
- * inih splits each line into key and value; ini_lines.c makes sure it only
- * ever sees whole, well-formed lines. Everything else is checked here, and
- * every problem is recorded with its line so that all of them are reported,
- * not just the first.
+ * Debian's inih (r55, a shared library, so its INI_* macros are fixed) splits
+ * a line longer than its buffer and parses the tail as a line of its own,
+ * truncates section names, takes an indented line for a continuation, reports
+ * only the first syntax error and never says which line a key is on. So inih
+ * reads through read_line below, which counts lines, strips leading white
+ * space, and keeps from inih every line it could misread (too long, a NUL
+ * byte, no delimiter), reporting it here instead, and every section header:
+ * sections are tracked here, inih only splits "key = value". Every problem is
+ * recorded with its line, so that all of them are reported.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,54 +23,120 @@
 #include <ini.h>
 
 #include "alloc.h"
-#include "ini_lines.h"
 #include "pairs.h"
 #include "read_all.h"
+#include "text.h"
 
 #define MAX_FILE_SIZE	(16u << 20)
 #define MAX_LINK_NAME	64
 #define NO_LINK		(-1L)
-/* The one key of a link section that is not a guest. */
-#define LINK_BACKLOG_KEY	"backlog"
-
-enum section_kind { SECTION_SETTINGS, SECTION_LINK };
-
-struct section {
-	enum section_kind kind;
-	long		  link;
-};
-
-/* One setting of [vserlink]: where it was first given, for duplicates. */
-struct setting_seen {
-	const char	*name;
-	unsigned	 line;
-};
+#define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 struct parse {
-	struct pairs		*p;
-	struct section		*sections;
-	size_t			 nsections, sections_cap;
-	size_t			 links_cap, errors_cap;
-	struct setting_seen	 seen[5];
-	char			*owner_name, *group_name;
-	unsigned		 owner_line, group_line;
-	unsigned		 line;		/* the line inih is handling */
+	struct pairs	*p;
+	const char	*buf;
+	size_t		 len, pos, links_cap;
+	unsigned	 line;		/* the line inih is handling */
+	enum { OUTSIDE, SETTINGS, LINK } in;
+	unsigned	 seen[5];	/* line of each setting, for duplicates */
 };
 
-static const char *const setting_names[] = {
-	"state_dir", "owner", "group", "mode", "backlog",
+/* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
+typedef const char *(*setting_fn)(struct settings *st, const char *value, unsigned line);
+
+static const char *
+backlog_of(const char *value, enum backlog *out)
+{
+	if (strcmp(value, "keep") == 0)
+		*out = BACKLOG_KEEP;
+	else if (strcmp(value, "discard") == 0)
+		*out = BACKLOG_DISCARD;
+	else
+		return "must be \"keep\" or \"discard\"";
+	return NULL;
+}
+
+/* An absolute path without "." or ".." components, as a directory to create. */
+static const char *
+set_state_dir(struct settings *st, const char *v, unsigned line)
+{
+	if (v[0] != '/')
+		return "must be an absolute path";
+	if (strlen(v) > 512)
+		return "is longer than 512 bytes";
+	if (strpbrk(v, "\n\r") != NULL)
+		return "contains a line break";
+	if (path_has_dot(v))
+		return "must not contain \".\" or \"..\"";
+	free(st->state_dir);
+	st->state_dir = xstrdup(v);
+	return NULL;
+}
+
+/* Names stay names here: the config layer looks them up (config.h). */
+static const char *
+set_owner(struct settings *st, const char *v, unsigned line)
+{
+	st->owner_name = xstrdup(v);
+	st->owner_line = line;
+	return NULL;
+}
+
+static const char *
+set_group(struct settings *st, const char *v, unsigned line)
+{
+	st->group_name = xstrdup(v);
+	st->group_line = line;
+	return NULL;
+}
+
+static const char *
+set_mode(struct settings *st, const char *v, unsigned line)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 8);
+	if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
+		return "is not octal permission bits such as 0600";
+	st->mode = (mode_t)n;
+	return NULL;
+}
+
+static const char *
+set_backlog(struct settings *st, const char *v, unsigned line)
+{
+	return backlog_of(v, &st->backlog);
+}
+
+static const struct {
+	const char	*name;
+	setting_fn	 set;
+} settings[] = {
+	{ "state_dir", set_state_dir },
+	{ "owner", set_owner },
+	{ "group", set_group },
+	{ "mode", set_mode },
+	{ "backlog", set_backlog },
 };
 
-static void __attribute__((format(printf, 5, 6)))
-add_error(struct parse *ps, unsigned line, const char *domain, long link,
+struct config_error *
+pairs_add_error(struct pairs *p, unsigned line, const char *domain, long link,
     const char *fmt, ...)
 {
-	struct pairs *p = ps->p;
 	struct config_error *e;
+	size_t at = p->nerrors;
 	va_list ap;
 
-	GROW(p->errors, p->nerrors, ps->errors_cap);
-	e = &p->errors[p->nerrors++];
+	if ((p->nerrors & (p->nerrors - 1)) == 0)	/* 0 or a power of two: full */
+		p->errors = xreallocarray(p->errors, p->nerrors ? 2 * p->nerrors : 1,
+		    sizeof(*p->errors));
+	/* Sorted by line, in the order found within a line. */
+	while (at > 0 && p->errors[at - 1].line > line)
+		at--;
+	memmove(&p->errors[at + 1], &p->errors[at], (p->nerrors++ - at) * sizeof(*e));
+	e = &p->errors[at];
 	e->line = line;
 	e->domain = domain ? xstrdup(domain) : NULL;
 	e->link = link;
@@ -78,31 +147,30 @@ add_error(struct parse *ps, unsigned line, const char *domain, long link,
 	va_end(ap);
 	if (link != NO_LINK)
 		p->links[link].broken = 1;
+	return e;
+}
+
+static long
+current_link(const struct parse *ps)
+{
+	return ps->in == LINK ? (long)ps->p->nlinks - 1 : NO_LINK;
 }
 
 /*
- * A bad line inside a link breaks that link, and concerns the guest it names
- * as well as the link's other ends: its guest must not start without it.
+ * An error of the line being read. Inside a link it breaks the link, and
+ * concerns the guest the line names (key, keylen bytes) as well as the
+ * link's other ends: that guest must not start without it.
  */
 static void
-on_line_error(void *ctx, unsigned line, const char *msg, const char *key,
-    size_t keylen)
+line_error(struct parse *ps, const char *msg, const char *key, size_t keylen)
 {
-	struct parse *ps = ctx;
-	long link = NO_LINK;
+	long link = current_link(ps);
 	char *guest = NULL;
 
-	if (ps->nsections > 0 &&
-	    ps->sections[ps->nsections - 1].kind == SECTION_LINK) {
-		link = ps->sections[ps->nsections - 1].link;
-		if (key != NULL && keylen > 0)
-			guest = xstrndup(key, keylen);
-	}
-	if (guest != NULL && strcmp(guest, LINK_BACKLOG_KEY) == 0) {
-		free(guest);
-		guest = NULL;
-	}
-	add_error(ps, line, guest, link, "%s", msg);
+	if (link != NO_LINK && keylen > 0 &&
+	    !(keylen == strlen(LINK_BACKLOG_KEY) && memcmp(key, LINK_BACKLOG_KEY, keylen) == 0))
+		guest = xstrndup(key, keylen);
+	pairs_add_error(ps->p, ps->line, guest, link, "%s", msg);
 	free(guest);
 }
 
@@ -113,299 +181,221 @@ valid_link_name(const char *name, size_t len)
 
 	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.')
 		return 0;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._:@+-", c) != NULL))
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') || strchr("._:@+-", name[i]) != NULL))
 			return 0;
-	}
 	return 1;
 }
 
-static unsigned
-on_section(void *ctx, unsigned line, const char *name, size_t len)
+static void
+open_section(struct parse *ps, const char *name, size_t len)
 {
-	struct parse *ps = ctx;
 	struct pairs *p = ps->p;
-	struct section *s;
 	struct link *l;
 
-	GROW(ps->sections, ps->nsections, ps->sections_cap);
-	s = &ps->sections[ps->nsections];
-	if (len == strlen(PAIRS_SETTINGS_SECTION) &&
-	    memcmp(name, PAIRS_SETTINGS_SECTION, len) == 0) {
-		s->kind = SECTION_SETTINGS;
-		s->link = NO_LINK;
-		return (unsigned)ps->nsections++;
+	ps->in = LINK;
+	if (len == strlen(PAIRS_SETTINGS_SECTION) && memcmp(name, PAIRS_SETTINGS_SECTION, len) == 0) {
+		ps->in = SETTINGS;
+		return;
 	}
-	s->kind = SECTION_LINK;
-	s->link = (long)p->nlinks;
 	GROW(p->links, p->nlinks, ps->links_cap);
 	l = &p->links[p->nlinks++];
 	memset(l, 0, sizeof(*l));
 	l->name = xstrndup(name, len);
-	l->line = line;
+	l->line = ps->line;
 	if (!valid_link_name(name, len))
-		add_error(ps, line, NULL, s->link,
+		pairs_add_error(p, ps->line, NULL, current_link(ps),
 		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
-	return (unsigned)ps->nsections++;
 }
 
 static int
-parse_backlog(const char *value, enum backlog *out)
+is_blank(char c)
 {
-	if (strcmp(value, "keep") == 0)
-		*out = BACKLOG_KEEP;
-	else if (strcmp(value, "discard") == 0)
-		*out = BACKLOG_DISCARD;
-	else
-		return -1;
-	return 0;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* An absolute path without "." or ".." components, as a directory to create. */
+/* Mirrors inih's rule: ';' starts an inline comment only after white space. */
 static const char *
-bad_state_dir(const char *v)
+find_delimiter(const char *s, const char *end)
 {
-	const char *c;
+	int was_space = 0;
 
-	if (v[0] != '/')
-		return "must be an absolute path";
-	if (strlen(v) > 512)
-		return "is longer than 512 bytes";
-	if (strpbrk(v, "\n\r") != NULL)
-		return "contains a line break";
-	for (c = v; *c != '\0'; c++) {
-		if (*c != '/')
-			continue;
-		if ((c[1] == '.' && (c[2] == '/' || c[2] == '\0')) ||
-		    (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
-			return "must not contain \".\" or \"..\"";
+	for (; s < end; s++) {
+		if (*s == '=' || *s == ':')
+			return s;
+		if (was_space && *s == ';')
+			return NULL;
+		was_space = is_blank(*s);
 	}
 	return NULL;
+}
+
+/*
+ * A section header, even one inih could not take, opens its section, so that
+ * the lines after it never count as lines of the section before; msg, if not
+ * NULL, is an error of that section.
+ */
+static void
+section_line(struct parse *ps, const char *start, const char *end, const char *msg)
+{
+	const char *close = memchr(start, ']', (size_t)(end - start));
+	const char *name = start + 1;
+
+	if (close == NULL && msg == NULL)
+		msg = "section header without ']'";
+	if (close == NULL)
+		close = end;
+	while (name < close && is_blank(*name))
+		name++;
+	while (close > name && is_blank(close[-1]))
+		close--;
+	open_section(ps, name, (size_t)(close - name));
+	if (msg != NULL)
+		line_error(ps, msg, NULL, 0);
+}
+
+/*
+ * A line inih must not see. What can be read of it for sure goes with the
+ * error: the section a header opens, or the key before the delimiter.
+ * Nothing after a NUL byte counts.
+ */
+static void
+reject(struct parse *ps, const char *start, const char *end, const char *msg)
+{
+	const char *nul = memchr(start, '\0', (size_t)(end - start));
+	const char *key_end = NULL;
+
+	if (nul != NULL)
+		end = nul;
+	if (start < end && *start == '[') {
+		section_line(ps, start, end, msg);
+		return;
+	}
+	if (start < end && *start != ';' && *start != '#')
+		key_end = find_delimiter(start, end);
+	while (key_end != NULL && key_end > start && is_blank(key_end[-1]))
+		key_end--;
+	line_error(ps, msg, start, key_end ? (size_t)(key_end - start) : 0);
+}
+
+/* inih's reader: hands over whole, checked lines, and anything else as a comment. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct parse *ps = stream;
+	const char *start, *end, *next, *text = NULL;
+	char msg[64];
+
+	if (ps->pos >= ps->len || num < 4)
+		return NULL;
+	start = ps->buf + ps->pos;
+	next = memchr(start, '\n', ps->len - ps->pos);
+	end = next ? next : ps->buf + ps->len;
+	ps->pos = (size_t)(end - ps->buf) + (next ? 1 : 0);
+	ps->line++;
+	if (ps->line == 1 && end - start >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0)
+		start += 3;
+	while (start < end && is_blank(*start))
+		start++;
+	while (end > start && is_blank(end[-1]))
+		end--;
+	snprintf(msg, sizeof(msg), "line is longer than %d bytes", num - 2);
+	if (memchr(start, '\0', (size_t)(end - start)) != NULL)
+		reject(ps, start, end, "line contains a NUL byte");
+	else if (end - start + 2 > num)	/* inih needs room for "\n\0" */
+		reject(ps, start, end, msg);
+	else if (start == end || *start == ';' || *start == '#')
+		;
+	else if (*start == '[')
+		section_line(ps, start, end, NULL);
+	else if (find_delimiter(start, end) == NULL)
+		reject(ps, start, end, "expected \"guest = port\", \"setting = value\" or \"[section]\"");
+	else
+		text = start;
+	if (text == NULL) {	/* what inih gets instead of a line it must not see */
+		text = ";";
+		end = text + 1;
+	}
+	memcpy(str, text, (size_t)(end - text));
+	strcpy(str + (end - text), "\n");
+	return str;
 }
 
 static void
 handle_setting(struct parse *ps, const char *name, const char *value)
 {
-	struct settings *st = &ps->p->settings;
 	size_t i;
 	const char *why;
-	char *end;
-	unsigned long n;
 
-	for (i = 0; i < sizeof(setting_names) / sizeof(*setting_names); i++)
-		if (strcmp(name, setting_names[i]) == 0)
+	for (i = 0; i < sizeof(settings) / sizeof(*settings); i++)
+		if (strcmp(name, settings[i].name) == 0)
 			break;
-	if (i == sizeof(setting_names) / sizeof(*setting_names)) {
-		add_error(ps, ps->line, NULL, NO_LINK,
-		    "unknown setting \"%s\" in [%s]", name, PAIRS_SETTINGS_SECTION);
-		return;
-	}
-	if (ps->seen[i].line != 0) {
-		add_error(ps, ps->line, NULL, NO_LINK,
-		    "duplicate setting \"%s\" (first on line %u)", name,
-		    ps->seen[i].line);
-		return;
-	}
-	ps->seen[i].line = ps->line;
-	switch (i) {
-	case 0:
-		if ((why = bad_state_dir(value)) != NULL) {
-			add_error(ps, ps->line, NULL, NO_LINK,
-			    "state_dir \"%s\" %s", value, why);
-			return;
-		}
-		free(st->state_dir);
-		st->state_dir = xstrdup(value);
-		break;
-	case 1:
-		free(ps->owner_name);
-		ps->owner_name = xstrdup(value);
-		ps->owner_line = ps->line;
-		break;
-	case 2:
-		free(ps->group_name);
-		ps->group_name = xstrdup(value);
-		ps->group_line = ps->line;
-		break;
-	case 3:
-		errno = 0;
-		n = strtoul(value, &end, 8);
-		if (errno != 0 || end == value || *end != '\0' || value[0] == '-' ||
-		    value[0] == '+' || n > 0777) {
-			add_error(ps, ps->line, NULL, NO_LINK,
-			    "mode \"%s\" is not octal permission bits such as 0600",
-			    value);
-			return;
-		}
-		st->mode = (mode_t)n;
-		break;
-	case 4:
-		if (parse_backlog(value, &st->backlog) < 0)
-			add_error(ps, ps->line, NULL, NO_LINK,
-			    "backlog \"%s\" must be \"keep\" or \"discard\"", value);
-		break;
-	}
+	if (i == sizeof(settings) / sizeof(*settings))
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "unknown setting \"%s\" in [%s]",
+		    name, PAIRS_SETTINGS_SECTION);
+	else if (ps->seen[i] != 0)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
+		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
+	else if (ps->seen[i] = ps->line,
+	    (why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
 }
 
 static void
-handle_link_key(struct parse *ps, long li, const char *name, const char *value)
+handle_link_key(struct parse *ps, const char *name, const char *value)
 {
+	long li = current_link(ps);
 	struct link *l = &ps->p->links[li];
 	struct link_end *e;
+	const char *why;
 	size_t i;
 
 	if (strcmp(name, LINK_BACKLOG_KEY) == 0) {
 		if (l->backlog_set)
-			add_error(ps, ps->line, NULL, li,
+			pairs_add_error(ps->p, ps->line, NULL, li,
 			    "duplicate setting \"backlog\" in link %s", l->name);
-		else if (parse_backlog(value, &l->backlog) < 0)
-			add_error(ps, ps->line, NULL, li,
-			    "backlog \"%s\" must be \"keep\" or \"discard\"", value);
+		else if ((why = backlog_of(value, &l->backlog)) != NULL)
+			pairs_add_error(ps->p, ps->line, NULL, li, "%s \"%s\" %s", name, value, why);
 		l->backlog_set = 1;
 		return;
 	}
-	for (i = 0; i < l->nends; i++) {
+	for (i = 0; i < l->nends; i++)
 		if (strcmp(l->ends[i].domain, name) == 0) {
-			add_error(ps, ps->line, name, li,
+			pairs_add_error(ps->p, ps->line, name, li,
 			    "guest %s appears twice in link %s (first on line %u)",
 			    name, l->name, l->ends[i].line);
 			return;
 		}
-	}
 	l->ends = xreallocarray(l->ends, l->nends + 1, sizeof(*l->ends));
 	e = &l->ends[l->nends++];
 	e->domain = xstrdup(name);
 	e->port = xstrdup(value);
 	e->line = ps->line;
 	if (name[0] == '\0')
-		add_error(ps, ps->line, NULL, li, "missing guest name before '='");
+		pairs_add_error(ps->p, ps->line, NULL, li, "missing guest name before '='");
 	else if (strchr(name, '/') != NULL)
-		add_error(ps, ps->line, name, li,
+		pairs_add_error(ps->p, ps->line, name, li,
 		    "\"%s\" is not a guest name: libvirt names never contain '/'", name);
 	else if (value[0] == '\0')
-		add_error(ps, ps->line, name, li,
+		pairs_add_error(ps->p, ps->line, name, li,
 		    "guest %s has no port in link %s", name, l->name);
 }
 
+/* inih's handler; its section is always "": read_line keeps headers from it. */
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *ps = user;
-	unsigned long n;
-	char *end;
 
-	if (section[0] == '\0') {
-		add_error(ps, ps->line, NULL, NO_LINK,
-		    "\"%s\" is outside any section", name);
-		return 1;
-	}
-	n = strtoul(section, &end, 10);
-	if (*end != '\0' || n >= ps->nsections)
-		return 0;	/* cannot happen: ini_lines wrote the header */
-	if (ps->sections[n].kind == SECTION_SETTINGS)
+	if (ps->in == OUTSIDE)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "\"%s\" is outside any section", name);
+	else if (ps->in == SETTINGS)
 		handle_setting(ps, name, value);
 	else
-		handle_link_key(ps, ps->sections[n].link, name, value);
+		handle_link_key(ps, name, value);
 	return 1;
-}
-
-static char *
-next_line(char *str, int num, void *stream)
-{
-	struct ini_lines *in = stream;
-	char *r = ini_lines_read(str, num, stream);
-	struct parse *ps = in->ctx;
-
-	ps->line = in->line;
-	return r;
-}
-
-/* Local accounts only: the hook is linked statically and must not load NSS. */
-static int
-lookup_user(const char *name, uid_t *uid, gid_t *gid)
-{
-	struct passwd *pw;
-	FILE *f;
-	int found = -1;
-
-	if ((f = fopen("/etc/passwd", "re")) == NULL)
-		return -1;
-	while ((pw = fgetpwent(f)) != NULL) {
-		if (strcmp(pw->pw_name, name) == 0) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
-			found = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static int
-lookup_group(const char *name, gid_t *gid)
-{
-	struct group *gr;
-	FILE *f;
-	int found = -1;
-
-	if ((f = fopen("/etc/group", "re")) == NULL)
-		return -1;
-	while ((gr = fgetgrent(f)) != NULL) {
-		if (strcmp(gr->gr_name, name) == 0) {
-			*gid = gr->gr_gid;
-			found = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static int
-parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || *out >= 0xFFFFFFFFUL)
-		return -1;
-	return 0;
-}
-
-static void
-resolve_owner(struct parse *ps)
-{
-	struct settings *st = &ps->p->settings;
-	unsigned long id;
-	gid_t primary = 0;
-	int have_primary = 0;
-
-	if (ps->owner_name != NULL) {
-		if (parse_id(ps->owner_name, &id) == 0)
-			st->owner = (uid_t)id;
-		else if (lookup_user(ps->owner_name, &st->owner, &primary) == 0)
-			have_primary = 1;
-		else
-			add_error(ps, ps->owner_line, NULL, NO_LINK,
-			    "owner: no user \"%s\" in /etc/passwd", ps->owner_name);
-	}
-	if (ps->group_name != NULL) {
-		if (parse_id(ps->group_name, &id) == 0)
-			st->group = (gid_t)id;
-		else if (lookup_group(ps->group_name, &st->group) < 0)
-			add_error(ps, ps->group_line, NULL, NO_LINK,
-			    "group: no group \"%s\" in /etc/group", ps->group_name);
-	} else if (have_primary) {
-		st->group = primary;
-	}
 }
 
 static int
@@ -433,78 +423,63 @@ cmp_end(const void *a, const void *b)
 	return c ? c : (x->end->line > y->end->line) - (x->end->line < y->end->line);
 }
 
+/* An error of link a that also breaks link b. */
+static void
+breaks_too(struct pairs *p, struct config_error *e, long b)
+{
+	e->link2 = b;
+	p->links[b].broken = 1;
+}
+
 /* Checks that need the whole file: end counts, duplicate links and ports. */
 static void
-check_links(struct parse *ps)
+check_links(struct pairs *p)
 {
-	struct pairs *p = ps->p;
-	struct link **byname;
+	struct link **byname = xcalloc(p->nlinks, sizeof(*byname));
 	struct end_ref *ends;
-	size_t i, n = 0;
+	size_t i, j, n = 0;
 
 	for (i = 0; i < p->nlinks; i++) {
-		struct link *l = &p->links[i];
-
-		if (l->nends != 2)
-			add_error(ps, l->line, NULL, (long)i,
+		if (p->links[i].nends != 2)
+			pairs_add_error(p, p->links[i].line, NULL, (long)i,
 			    "link %s has %zu end%s; a link joins exactly two guest ports",
-			    l->name, l->nends, l->nends == 1 ? "" : "s");
-		n += l->nends;
-	}
-
-	byname = xcalloc(p->nlinks, sizeof(*byname));
-	for (i = 0; i < p->nlinks; i++)
+			    p->links[i].name, p->links[i].nends, p->links[i].nends == 1 ? "" : "s");
+		n += p->links[i].nends;
 		byname[i] = &p->links[i];
-	qsort(byname, p->nlinks, sizeof(*byname), cmp_link_name);
-	for (i = 1; i < p->nlinks; i++) {
-		if (strcmp(byname[i]->name, byname[i - 1]->name) != 0)
-			continue;
-		add_error(ps, byname[i]->line, NULL, byname[i] - p->links,
-		    "duplicate link \"%s\" (first on line %u)", byname[i]->name,
-		    byname[i - 1]->line);
-		p->errors[p->nerrors - 1].link2 = byname[i - 1] - p->links;
-		byname[i - 1]->broken = 1;
 	}
+	qsort(byname, p->nlinks, sizeof(*byname), cmp_link_name);
+	for (i = 1; i < p->nlinks; i++)
+		if (strcmp(byname[i]->name, byname[i - 1]->name) == 0)
+			breaks_too(p, pairs_add_error(p, byname[i]->line, NULL, byname[i] - p->links,
+			    "duplicate link \"%s\" (first on line %u)", byname[i]->name,
+			    byname[i - 1]->line), byname[i - 1] - p->links);
 	free(byname);
 
 	ends = xcalloc(n, sizeof(*ends));
-	n = 0;
-	for (i = 0; i < p->nlinks; i++) {
-		size_t j;
-
+	for (i = n = 0; i < p->nlinks; i++)
 		for (j = 0; j < p->links[i].nends; j++) {
 			ends[n].end = &p->links[i].ends[j];
 			ends[n++].link = (long)i;
 		}
-	}
 	qsort(ends, n, sizeof(*ends), cmp_end);
 	for (i = 1; i < n; i++) {
 		const struct link_end *a = ends[i - 1].end, *b = ends[i].end;
 
-		if (strcmp(a->domain, b->domain) != 0 || strcmp(a->port, b->port) != 0 ||
-		    ends[i].link == ends[i - 1].link)
-			continue;
-		add_error(ps, b->line, b->domain, ends[i].link,
-		    "port %s of guest %s is already in link %s (line %u)",
-		    b->port, b->domain, p->links[ends[i - 1].link].name, a->line);
-		p->errors[p->nerrors - 1].link2 = ends[i - 1].link;
-		p->links[ends[i - 1].link].broken = 1;
+		if (strcmp(a->domain, b->domain) == 0 && strcmp(a->port, b->port) == 0 &&
+		    ends[i].link != ends[i - 1].link)
+			breaks_too(p, pairs_add_error(p, b->line, b->domain, ends[i].link,
+			    "port %s of guest %s is already in link %s (line %u)",
+			    b->port, b->domain, p->links[ends[i - 1].link].name, a->line),
+			    ends[i - 1].link);
 	}
 	free(ends);
 }
 
-static int
-cmp_error(const void *a, const void *b)
-{
-	const struct config_error *x = a, *y = b;
-
-	return (x->line > y->line) - (x->line < y->line);
-}
-
 static void
-set_defaults(struct pairs *out)
+set_defaults(struct pairs *out, const char *path)
 {
 	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
 	out->settings.state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR);
 	out->settings.mode = 0600;
 	out->settings.backlog = BACKLOG_KEEP;
@@ -514,63 +489,23 @@ int
 pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 {
 	struct parse ps;
-	struct ini_lines in;
 	int r;
 
-	if (out->path == NULL) {
-		set_defaults(out);
-		out->path = xstrdup(name);
-	}
+	if (out->path == NULL)
+		set_defaults(out, name);
 	memset(&ps, 0, sizeof(ps));
 	ps.p = out;
-	ps.errors_cap = out->nerrors;
-	memset(&in, 0, sizeof(in));
-	in.buf = buf;
-	in.len = len;
-	in.ctx = &ps;
-	in.on_error = on_line_error;
-	in.on_section = on_section;
-
-	r = ini_parse_stream(next_line, &in, on_key, &ps);
+	ps.buf = buf;
+	ps.len = len;
+	ps.links_cap = out->nlinks;
+	r = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (r != 0 && out->nerrors == 0)
-		add_error(&ps, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
+		pairs_add_error(out, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
 		    "cannot be parsed (inih error %d)", r);
-	resolve_owner(&ps);
-	check_links(&ps);
-	/* Stable, so errors of one line keep the order they were found in. */
-	if (out->nerrors > 1) {
-		size_t i, j;
-
-		for (i = 1; i < out->nerrors; i++)
-			for (j = i; j > 0 && cmp_error(&out->errors[j - 1], &out->errors[j]) > 0; j--) {
-				struct config_error t = out->errors[j];
-
-				out->errors[j] = out->errors[j - 1];
-				out->errors[j - 1] = t;
-			}
-	}
-	free(ps.sections);
-	free(ps.owner_name);
-	free(ps.group_name);
+	check_links(out);
 	return 0;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-file_error(struct pairs *out, const char *fmt, ...)
-{
-	struct config_error *e;
-	va_list ap;
-
-	out->errors = xreallocarray(out->errors, out->nerrors + 1, sizeof(*out->errors));
-	e = &out->errors[out->nerrors++];
-	memset(e, 0, sizeof(*e));
-	e->link = NO_LINK;
-	e->link2 = NO_LINK;
-	va_start(ap, fmt);
-	if (vasprintf(&e->message, fmt, ap) < 0)
-		e->message = xstrdup("out of memory");
-	va_end(ap);
-}
 int
 pairs_load(const char *path, struct pairs *out)
 {
@@ -579,12 +514,11 @@ pairs_load(const char *path, struct pairs *out)
 	char *buf;
 	int fd, saved;
 
-	set_defaults(out);
-	out->path = xstrdup(path);
+	set_defaults(out, path);
 	/* O_NONBLOCK: a FIFO planted at the path must not hang the hook. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 && errno == ELOOP) {
-		file_error(out, "is a symbolic link; refusing to use it");
+		pairs_add_error(out, 0, NULL, NO_LINK, "is a symbolic link; refusing to use it");
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	}
 	if (fd < 0)
@@ -596,21 +530,21 @@ pairs_load(const char *path, struct pairs *out)
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		file_error(out, "is not a regular file");
+		pairs_add_error(out, 0, NULL, NO_LINK, "is not a regular file");
 		close(fd);
 		return 0;
 	}
 	if (sb.st_uid != 0 && sb.st_uid != geteuid())
-		file_error(out, "is owned by uid %u, not root; refusing to use it",
+		pairs_add_error(out, 0, NULL, NO_LINK, "is owned by uid %u, not root; refusing to use it",
 		    (unsigned)sb.st_uid);
 	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		file_error(out, "is writable by %s; refusing to use it",
+		pairs_add_error(out, 0, NULL, NO_LINK, "is writable by %s; refusing to use it",
 		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
 	buf = read_all(fd, MAX_FILE_SIZE, &len);
 	saved = errno;
 	close(fd);
 	if (buf == NULL) {
-		file_error(out, "cannot be read: %s", strerror(saved));
+		pairs_add_error(out, 0, NULL, NO_LINK, "cannot be read: %s", strerror(saved));
 		return 0;
 	}
 	pairs_parse(path, buf, len, out);
@@ -638,6 +572,8 @@ pairs_free(struct pairs *p)
 	}
 	free(p->errors);
 	free(p->settings.state_dir);
+	free(p->settings.owner_name);
+	free(p->settings.group_name);
 	free(p->path);
 	memset(p, 0, sizeof(*p));
 }

@@ -27,8 +27,8 @@ while read -r cmd; do
 done <"$T/cmds"
 
 # Every setting the parser knows is documented, and none it does not know.
-sed -n '/setting_names\[\] = {/,/};/p' "$VSERLINK_TOP/parser/pairs_ini.c" |
-	grep -o '"[a-z_]*"' | tr -d '"' >"$T/settings"
+sed -n '/^} settings\[\] = {/,/};/p' "$VSERLINK_TOP/parser/pairs_ini.c" |
+	grep -o '{ "[a-z_]*"' | tr -d '{ "' >"$T/settings"
 check "the parser's settings are found" [ "$(wc -l <"$T/settings")" -ge 5 ]
 while read -r s; do
 	check "vserlink-pairs.ini(5) describes $s" grep -q "^\.It .*Cm $s " "$MAN5"

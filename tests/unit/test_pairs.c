@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "config.h"
 #include "golden.h"
 #include "pairs.h"
 
@@ -63,6 +64,7 @@ render(const char *input, FILE *out)
 	buf = golden_slurp(input, &len);
 	memset(&p, 0, sizeof(p));
 	pairs_parse(base, buf, len, &p);
+	config_resolve(&p);	/* as config_load does */
 	free(buf);
 	fprintf(out, "settings state_dir=%s owner=%u group=%u mode=%04o backlog=%s\n",
 	    p.settings.state_dir, (unsigned)p.settings.owner, (unsigned)p.settings.group,
