@@ -1,34 +1,27 @@
 /*
  * pairs_ini.c: pairs.ini -> struct pairs, in one pass of inih.
  *
- * Debian's inih (r55, a shared library, so its INI_* macros are fixed) splits
- * a line longer than its buffer and parses the tail as a line of its own,
- * truncates section names, takes an indented line for a continuation, reports
- * only the first syntax error and never says which line a key is on. So inih
- * reads through read_line below, which counts lines, strips leading white
- * space, and keeps from inih every line it could misread (too long, a NUL
- * byte, no delimiter), reporting it here instead, and every section header:
- * sections are tracked here, inih only splits "key = value". Every problem is
- * recorded with its line, so that all of them are reported.
+ * Debian's inih (r55, a shared library: its INI_* macros are fixed) splits a
+ * line longer than its buffer and parses the tail as a line, truncates section
+ * names, takes an indented line for a continuation, stops at the first syntax
+ * error and never says which line a key is on. So inih reads through
+ * read_line, which counts lines, strips leading blanks, and keeps from inih
+ * every section header (sections are tracked here) and every line it could
+ * misread (too long, a NUL byte, no delimiter), reporting those here.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <ini.h>
 
 #include "alloc.h"
 #include "pairs.h"
-#include "read_all.h"
 #include "text.h"
 
-#define MAX_FILE_SIZE	(16u << 20)
 #define MAX_LINK_NAME	64
+#define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
@@ -121,35 +114,6 @@ static const struct {
 	{ "backlog", set_backlog },
 };
 
-struct config_error *
-pairs_add_error(struct pairs *p, unsigned line, const char *domain, long link,
-    const char *fmt, ...)
-{
-	struct config_error *e;
-	size_t at = p->nerrors;
-	va_list ap;
-
-	if ((p->nerrors & (p->nerrors - 1)) == 0)	/* 0 or a power of two: full */
-		p->errors = xreallocarray(p->errors, p->nerrors ? 2 * p->nerrors : 1,
-		    sizeof(*p->errors));
-	/* Sorted by line, in the order found within a line. */
-	while (at > 0 && p->errors[at - 1].line > line)
-		at--;
-	memmove(&p->errors[at + 1], &p->errors[at], (p->nerrors++ - at) * sizeof(*e));
-	e = &p->errors[at];
-	e->line = line;
-	e->domain = domain ? xstrdup(domain) : NULL;
-	e->link = link;
-	e->link2 = NO_LINK;
-	va_start(ap, fmt);
-	if (vasprintf(&e->message, fmt, ap) < 0)
-		e->message = xstrdup("out of memory");
-	va_end(ap);
-	if (link != NO_LINK)
-		p->links[link].broken = 1;
-	return e;
-}
-
 static long
 current_link(const struct parse *ps)
 {
@@ -174,20 +138,6 @@ line_error(struct parse *ps, const char *msg, const char *key, size_t keylen)
 	free(guest);
 }
 
-static int
-valid_link_name(const char *name, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.')
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9') || strchr("._:@+-", name[i]) != NULL))
-			return 0;
-	return 1;
-}
-
 static void
 open_section(struct parse *ps, const char *name, size_t len)
 {
@@ -204,7 +154,7 @@ open_section(struct parse *ps, const char *name, size_t len)
 	memset(l, 0, sizeof(*l));
 	l->name = xstrndup(name, len);
 	l->line = ps->line;
-	if (!valid_link_name(name, len))
+	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' || strspn(l->name, LINK_CHARS) != len)
 		pairs_add_error(p, ps->line, NULL, current_link(ps),
 		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
@@ -232,11 +182,8 @@ find_delimiter(const char *s, const char *end)
 	return NULL;
 }
 
-/*
- * A section header, even one inih could not take, opens its section, so that
- * the lines after it never count as lines of the section before; msg, if not
- * NULL, is an error of that section.
- */
+/* A header opens its section even when rejected (msg), so that the lines
+ * after it never count as lines of the section before. */
 static void
 section_line(struct parse *ps, const char *start, const char *end, const char *msg)
 {
@@ -256,11 +203,8 @@ section_line(struct parse *ps, const char *start, const char *end, const char *m
 		line_error(ps, msg, NULL, 0);
 }
 
-/*
- * A line inih must not see. What can be read of it for sure goes with the
- * error: the section a header opens, or the key before the delimiter.
- * Nothing after a NUL byte counts.
- */
+/* A line inih must not see. What is sure of it (up to a NUL byte) goes with
+ * the error: the section a header opens, or the key before the delimiter. */
 static void
 reject(struct parse *ps, const char *start, const char *end, const char *msg)
 {
@@ -338,9 +282,10 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 	else if (ps->seen[i] != 0)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
 		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
-	else if (ps->seen[i] = ps->line,
-	    (why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
+	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
+	if (i < sizeof(settings) / sizeof(*settings) && ps->seen[i] == 0)
+		ps->seen[i] = ps->line;
 }
 
 static void
@@ -398,81 +343,75 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	return 1;
 }
 
-static int
-cmp_link_name(const void *a, const void *b)
-{
-	const struct link *const *x = a, *const *y = b;
-	int c = strcmp((*x)->name, (*y)->name);
-
-	return c ? c : ((*x)->line > (*y)->line) - ((*x)->line < (*y)->line);
-}
-
-struct end_ref {
-	const struct link_end	*end;
-	long			 link;
+/* A name the file must hold once: a link's, or a guest's port. */
+struct key {
+	const char	*a, *b;		/* the link's name and "", or the guest and its port */
+	unsigned	 line;
+	long		 link;
 };
 
 static int
-cmp_end(const void *a, const void *b)
+cmp_key(const void *x, const void *y)
 {
-	const struct end_ref *x = a, *y = b;
-	int c = strcmp(x->end->domain, y->end->domain);
+	const struct key *k = x, *l = y;
+	int c = strcmp(k->a, l->a);
 
 	if (c == 0)
-		c = strcmp(x->end->port, y->end->port);
-	return c ? c : (x->end->line > y->end->line) - (x->end->line < y->end->line);
+		c = strcmp(k->b, l->b);
+	return c ? c : (k->line > l->line) - (k->line < l->line);
 }
 
-/* An error of link a that also breaks link b. */
+/* Reports every key k[i] that an earlier one of another link holds; frees k. */
 static void
-breaks_too(struct pairs *p, struct config_error *e, long b)
+check_unique(struct pairs *p, struct key *k, size_t n, int ends)
 {
-	e->link2 = b;
-	p->links[b].broken = 1;
+	struct config_error *e;
+	size_t i;
+
+	qsort(k, n, sizeof(*k), cmp_key);
+	for (i = 1; i < n; i++) {
+		if (strcmp(k[i].a, k[i - 1].a) != 0 || strcmp(k[i].b, k[i - 1].b) != 0 ||
+		    k[i].link == k[i - 1].link)
+			continue;
+		if (ends)
+			e = pairs_add_error(p, k[i].line, k[i].a, k[i].link,
+			    "port %s of guest %s is already in link %s (line %u)",
+			    k[i].b, k[i].a, p->links[k[i - 1].link].name, k[i - 1].line);
+		else
+			e = pairs_add_error(p, k[i].line, NULL, k[i].link,
+			    "duplicate link \"%s\" (first on line %u)", k[i].a, k[i - 1].line);
+		e->link2 = k[i - 1].link;
+		p->links[e->link2].broken = 1;
+	}
+	free(k);
 }
 
 /* Checks that need the whole file: end counts, duplicate links and ports. */
 static void
 check_links(struct pairs *p)
 {
-	struct link **byname = xcalloc(p->nlinks, sizeof(*byname));
-	struct end_ref *ends;
+	struct key *names = xcalloc(p->nlinks, sizeof(*names)), *ends;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < p->nlinks; i++) {
-		if (p->links[i].nends != 2)
-			pairs_add_error(p, p->links[i].line, NULL, (long)i,
-			    "link %s has %zu end%s; a link joins exactly two guest ports",
-			    p->links[i].name, p->links[i].nends, p->links[i].nends == 1 ? "" : "s");
-		n += p->links[i].nends;
-		byname[i] = &p->links[i];
-	}
-	qsort(byname, p->nlinks, sizeof(*byname), cmp_link_name);
-	for (i = 1; i < p->nlinks; i++)
-		if (strcmp(byname[i]->name, byname[i - 1]->name) == 0)
-			breaks_too(p, pairs_add_error(p, byname[i]->line, NULL, byname[i] - p->links,
-			    "duplicate link \"%s\" (first on line %u)", byname[i]->name,
-			    byname[i - 1]->line), byname[i - 1] - p->links);
-	free(byname);
+		const struct link *l = &p->links[i];
 
+		if (l->nends != 2)
+			pairs_add_error(p, l->line, NULL, (long)i,
+			    "link %s has %zu end%s; a link joins exactly two guest ports",
+			    l->name, l->nends, l->nends == 1 ? "" : "s");
+		names[i] = (struct key){ l->name, "", l->line, (long)i };
+		n += l->nends;
+	}
+	check_unique(p, names, p->nlinks, 0);
 	ends = xcalloc(n, sizeof(*ends));
 	for (i = n = 0; i < p->nlinks; i++)
 		for (j = 0; j < p->links[i].nends; j++) {
-			ends[n].end = &p->links[i].ends[j];
-			ends[n++].link = (long)i;
-		}
-	qsort(ends, n, sizeof(*ends), cmp_end);
-	for (i = 1; i < n; i++) {
-		const struct link_end *a = ends[i - 1].end, *b = ends[i].end;
+			const struct link_end *e = &p->links[i].ends[j];
 
-		if (strcmp(a->domain, b->domain) == 0 && strcmp(a->port, b->port) == 0 &&
-		    ends[i].link != ends[i - 1].link)
-			breaks_too(p, pairs_add_error(p, b->line, b->domain, ends[i].link,
-			    "port %s of guest %s is already in link %s (line %u)",
-			    b->port, b->domain, p->links[ends[i - 1].link].name, a->line),
-			    ends[i - 1].link);
-	}
-	free(ends);
+			ends[n++] = (struct key){ e->domain, e->port, e->line, (long)i };
+		}
+	check_unique(p, ends, n, 1);
 }
 
 static void
@@ -504,136 +443,4 @@ pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 		    "cannot be parsed (inih error %d)", r);
 	check_links(out);
 	return 0;
-}
-
-int
-pairs_load(const char *path, struct pairs *out)
-{
-	struct stat sb;
-	size_t len;
-	char *buf;
-	int fd, saved;
-
-	set_defaults(out, path);
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the hook. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0 && errno == ELOOP) {
-		pairs_add_error(out, 0, NULL, NO_LINK, "is a symbolic link; refusing to use it");
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	}
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &sb) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		pairs_add_error(out, 0, NULL, NO_LINK, "is not a regular file");
-		close(fd);
-		return 0;
-	}
-	if (sb.st_uid != 0 && sb.st_uid != geteuid())
-		pairs_add_error(out, 0, NULL, NO_LINK, "is owned by uid %u, not root; refusing to use it",
-		    (unsigned)sb.st_uid);
-	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		pairs_add_error(out, 0, NULL, NO_LINK, "is writable by %s; refusing to use it",
-		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
-	buf = read_all(fd, MAX_FILE_SIZE, &len);
-	saved = errno;
-	close(fd);
-	if (buf == NULL) {
-		pairs_add_error(out, 0, NULL, NO_LINK, "cannot be read: %s", strerror(saved));
-		return 0;
-	}
-	pairs_parse(path, buf, len, out);
-	free(buf);
-	return 0;
-}
-
-void
-pairs_free(struct pairs *p)
-{
-	size_t i, j;
-
-	for (i = 0; i < p->nlinks; i++) {
-		for (j = 0; j < p->links[i].nends; j++) {
-			free(p->links[i].ends[j].domain);
-			free(p->links[i].ends[j].port);
-		}
-		free(p->links[i].ends);
-		free(p->links[i].name);
-	}
-	free(p->links);
-	for (i = 0; i < p->nerrors; i++) {
-		free(p->errors[i].message);
-		free(p->errors[i].domain);
-	}
-	free(p->errors);
-	free(p->settings.state_dir);
-	free(p->settings.owner_name);
-	free(p->settings.group_name);
-	free(p->path);
-	memset(p, 0, sizeof(*p));
-}
-
-int
-pairs_link_has(const struct link *l, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; i < l->nends; i++)
-		if (strcmp(l->ends[i].domain, domain) == 0)
-			return 1;
-	return 0;
-}
-
-int
-pairs_mentions(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; i < p->nlinks; i++)
-		if (pairs_link_has(&p->links[i], domain))
-			return 1;
-	return 0;
-}
-
-int
-pairs_error_concerns(const struct pairs *p, const struct config_error *e,
-    const char *domain)
-{
-	if (e->domain != NULL && strcmp(e->domain, domain) == 0)
-		return 1;
-	if (e->link >= 0 && pairs_link_has(&p->links[e->link], domain))
-		return 1;
-	if (e->link2 >= 0 && pairs_link_has(&p->links[e->link2], domain))
-		return 1;
-	if (e->domain == NULL && e->link < 0)
-		return pairs_mentions(p, domain);
-	return 0;
-}
-
-int
-pairs_refuses(const struct pairs *p, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; i < p->nerrors; i++)
-		if (pairs_error_concerns(p, &p->errors[i], domain))
-			return 1;
-	return 0;
-}
-
-int
-pairs_concerns(const struct pairs *p, const char *domain)
-{
-	return pairs_mentions(p, domain) || pairs_refuses(p, domain);
-}
-
-enum backlog
-pairs_backlog(const struct pairs *p, const struct link *l)
-{
-	return l->backlog_set ? l->backlog : p->settings.backlog;
 }
