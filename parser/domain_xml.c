@@ -34,9 +34,7 @@ struct device {
 	int		 in_source;	/* inside the <source> that gave the path */
 	int		 relabel_off;
 	int		 in_seclabel;	/* <seclabel model='selinux'> of that source */
-	int		 in_label;	/* its first <label> */
-	char		*label;
-	size_t		 labellen;
+	char		*label;		/* its first <label> */
 };
 
 struct walk {
@@ -44,9 +42,7 @@ struct walk {
 	size_t		 cap;
 	unsigned	 serials, parallels, consoles;
 	int		 in_devices, in_seclabel, seclabel_is_dac;
-	int		 in_name, name_done;
-	char		*name;
-	size_t		 namelen;
+	int		 in_name;
 	struct device	 dev;
 };
 
@@ -167,7 +163,9 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 2) {
 		w->in_devices = strcmp(el, "devices") == 0;
 		w->in_seclabel = strcmp(el, "seclabel") == 0;
-		w->in_name = strcmp(el, "name") == 0 && !w->name_done;
+		w->in_name = strcmp(el, "name") == 0 && w->d->name == NULL;
+		if (w->in_name)	/* its nested elements' text included */
+			sax_collect(s);
 		if (w->in_seclabel) {
 			w->seclabel_is_dac = sax_attr_is(s, "model", "dac");
 			if (sax_attr_is(s, "model", "selinux") && w->d->selinux_label == NULL)
@@ -197,22 +195,18 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 			w->dev.relabel_off = 1;
 	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
 	    w->dev.label == NULL) {
-		w->dev.in_label = 1;
-		w->dev.label = xstrdup("");
+		sax_collect(s);
 	}
 }
 
 static void
-on_end(void *user, unsigned depth)
+on_end(void *user, unsigned depth, const char *text)
 {
 	struct walk *w = user;
 
 	if (depth == 2) {
-		if (w->in_name) {
-			w->name_done = 1;
-			w->d->name = w->name ? w->name : xstrdup("");
-			w->name = NULL;
-		}
+		if (w->in_name)
+			w->d->name = xstrdup(text);
 		w->in_devices = w->in_seclabel = w->in_name = 0;
 	} else if (depth == 3 && w->dev.kind != DEV_NONE) {
 		end_device(w);
@@ -220,30 +214,9 @@ on_end(void *user, unsigned depth)
 		w->dev.in_source = 0;
 	} else if (depth == 5) {
 		w->dev.in_seclabel = 0;
-	} else if (depth == 6) {
-		w->dev.in_label = 0;
+	} else if (depth == 6 && text != NULL) {
+		w->dev.label = xstrdup(text);
 	}
-}
-
-static void
-append(char **s, size_t *n, const char *ch, size_t len)
-{
-	*s = xreallocarray(*s, *n + len + 1, 1);
-	memcpy(*s + *n, ch, len);
-	*n += len;
-	(*s)[*n] = '\0';
-}
-
-static void
-on_text(void *user, const char *ch, size_t len)
-{
-	struct walk *w = user;
-
-	/* The text of <name>, its nested elements' text included. */
-	if (w->in_name)
-		append(&w->name, &w->namelen, ch, len);
-	else if (w->dev.in_label)
-		append(&w->dev.label, &w->dev.labellen, ch, len);
 }
 
 static int
@@ -255,13 +228,6 @@ cmp_port(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-static const struct sax_handlers handlers = {
-	.what = "domain XML",
-	.start = on_start,
-	.end = on_end,
-	.text = on_text,
-};
-
 int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
@@ -272,9 +238,9 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
 	w.d = out;
-	rc = sax_parse(buf, len, &handlers, &w, err, errlen);
+	rc = sax_parse(buf, len, &(struct sax_handlers){ "domain XML", on_start, on_end },
+	    &w, err, errlen);
 	clear_device(&w.dev);
-	free(w.name);
 	if (rc < 0) {
 		domain_free(out);
 		return -1;

@@ -26,6 +26,9 @@ struct sax {
 	const struct sax_handlers *h;
 	void			*user;
 	unsigned		 depth;
+	unsigned		 collect;	/* depth of the element whose text is gathered, or 0 */
+	char			*text;
+	size_t			 textlen;
 	int			 nattrs;	/* of the element in start */
 	const xmlChar		**attrs;
 	int			 has_doctype;
@@ -56,7 +59,14 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 	struct sax *s = ctx;
 
 	(void)localname, (void)prefix, (void)uri;
-	s->h->end(s->user, s->depth--);
+	if (s->depth != s->collect) {
+		s->h->end(s->user, s->depth--, NULL);
+		return;
+	}
+	s->h->end(s->user, s->depth--, s->text ? s->text : "");
+	free(s->text);
+	s->text = NULL;
+	s->textlen = s->collect = 0;
 }
 
 static void
@@ -64,8 +74,12 @@ on_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct sax *s = ctx;
 
-	if (len > 0)
-		s->h->text(s->user, (const char *)ch, (size_t)len);
+	if (s->collect == 0 || len <= 0)
+		return;
+	s->text = xreallocarray(s->text, s->textlen + (size_t)len + 1, 1);
+	memcpy(s->text + s->textlen, ch, (size_t)len);
+	s->textlen += (size_t)len;
+	s->text[s->textlen] = '\0';
 }
 
 /* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
@@ -218,6 +232,7 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		s.ctxt->myDoc = NULL;
 	}
 	rc = verdict(&s);
+	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;
 }
@@ -261,6 +276,13 @@ sax_attr_is(const struct sax *s, const char *name, const char *value)
 
 	free(v);
 	return r;
+}
+
+void
+sax_collect(struct sax *s)
+{
+	if (s->collect == 0)
+		s->collect = s->depth;
 }
 
 unsigned

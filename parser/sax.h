@@ -21,10 +21,8 @@ struct sax_handlers {
 	const char	*what;
 	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
 	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
-	/* Its end tag, with the same depth. */
-	void	(*end)(void *user, unsigned depth);
-	/* Text, in one or more pieces of len bytes (not NUL-terminated). */
-	void	(*text)(void *user, const char *text, size_t len);
+	/* Its end tag, with the same depth, and the text sax_collect gathered (or NULL). */
+	void	(*end)(void *user, unsigned depth, const char *text);
 };
 
 /*
@@ -43,6 +41,8 @@ int	sax_parse(const char *buf, size_t len, const struct sax_handlers *h,
 char	*sax_attr(const struct sax *s, const char *name);
 /* In start: whether the attribute name is present and equals value. */
 int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
+/* In start: gathers the element's text, its nested elements' included, for end. */
+void	 sax_collect(struct sax *s);
 /* In start: the line of the start tag. */
 unsigned sax_line(const struct sax *s);
 /* Stops the parse; sax_parse returns -1 with msg (copied) as its reason. */
