@@ -80,9 +80,7 @@ struct pairs {
 int	pairs_load(const char *path, struct pairs *out);
 
 /* Same, from a buffer already in memory; name is used in messages. */
-int	pairs_parse(const char *name, const char *buf, size_t len,
-	    struct pairs *out);
-
+int	pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out);
 void	pairs_free(struct pairs *p);
 
 /*
@@ -94,25 +92,16 @@ struct config_error *pairs_add_error(struct pairs *p, unsigned line,
 	    const char *domain, long link, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
-/* Nonzero when guest domain is an end of link l. */
+/* Nonzero when guest domain is an end of link l; when any link names it. */
 int	pairs_link_has(const struct link *l, const char *domain);
-
-/* Nonzero when any key of the file names guest domain. */
 int	pairs_mentions(const struct pairs *p, const char *domain);
-
 /* Nonzero when error e concerns guest domain (see struct config_error). */
-int	pairs_error_concerns(const struct pairs *p,
-	    const struct config_error *e, const char *domain);
-
-/*
- * Nonzero when pairs.ini has anything to say about guest domain: a link, or
- * an error that concerns it. For any other guest the hook has nothing to do.
- */
-int	pairs_concerns(const struct pairs *p, const char *domain);
-
+int	pairs_error_concerns(const struct pairs *p, const struct config_error *e,
+	    const char *domain);
 /* Nonzero when an error of pairs.ini concerns guest domain: it must not start. */
 int	pairs_refuses(const struct pairs *p, const char *domain);
-
+/* A link or an error about guest domain; for any other the hook has nothing to do. */
+int	pairs_concerns(const struct pairs *p, const char *domain);
 /* The backlog policy of link l. */
 enum backlog pairs_backlog(const struct pairs *p, const struct link *l);
 

@@ -1,10 +1,6 @@
 /*
- * sax.c: one SAX parse of an untrusted document (sax.h).
- *
- * What both XML parsers share: the parser's options, the handler that
- * refuses a DOCTYPE, keeping libxml2's errors off stderr, and the messages
- * for a document that is empty, declares a DOCTYPE or is not well-formed.
- * libxml2 calls the functions here; they call the parser's own.
+ * sax.c: one SAX parse of an untrusted document (sax.h): the options, the
+ * refusal of a DOCTYPE, libxml2's errors kept off stderr, and the messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,11 +55,9 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 	struct sax *s = ctx;
 
 	(void)localname, (void)prefix, (void)uri;
-	if (s->depth != s->collect) {
-		s->h->end(s->user, s->depth--, NULL);
+	s->h->end(s->user, s->depth, s->depth != s->collect ? NULL : s->text ? s->text : "");
+	if (s->depth-- != s->collect)
 		return;
-	}
-	s->h->end(s->user, s->depth--, s->text ? s->text : "");
 	free(s->text);
 	s->text = NULL;
 	s->textlen = s->collect = 0;
@@ -191,7 +185,10 @@ int
 sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
     char *err, size_t errlen)
 {
-	xmlSAXHandler sax;
+	/* Only these callbacks: no tree is built, no entity is resolved. */
+	xmlSAXHandler sax = { .initialized = XML_SAX2_MAGIC, .startElementNs = on_start,
+		.endElementNs = on_end, .characters = on_text, .serror = on_error,
+		.internalSubset = on_doctype };
 	struct sax s;
 	int rc;
 
@@ -210,14 +207,6 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		return -1;
 	}
 	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
-	/* Only these callbacks: no tree is built, no entity is resolved. */
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_text;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
 	*s.ctxt->sax = sax;
 	s.ctxt->userData = &s;
 

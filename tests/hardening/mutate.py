@@ -51,7 +51,7 @@ MUTANTS = [
     ("intent-pending", "names about to be made are recorded as pending before mkfifo",
      "hook/wire.c", "\t\t\tstate_add_pending(&r->s, r->domain, n->full);", "\t\t\t(void)0;", 1),
     ("doctype", "a domain XML with a DOCTYPE is refused",
-     "parser/sax.c", "\tsax.internalSubset = on_doctype;", "\t(void)on_doctype;", 1),
+     "parser/sax.c", "\t\t.internalSubset = on_doctype };", "\t\t.internalSubset = ((void)on_doctype, NULL) };", 1),
     ("ini-long-line", "pairs.ini lines longer than inih's buffer are refused",
      "parser/pairs_ini.c", "\telse if (end - start + 2 > num)", "\telse if (0)", 1),
     ("ini-nul", "pairs.ini lines with a NUL byte are refused",
