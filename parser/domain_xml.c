@@ -1,14 +1,8 @@
 /*
- * domain_xml.c: libvirt domain XML -> struct domain.
- *
- * The document comes from libvirt on the hook's stdin, or from a file an
- * administrator hands to "vserlink check". Either way it is parsed as
- * untrusted input: no network, no entity substitution, no DTD, and a
- * document type declaration stops the parse before any of it is read.
- *
- * The parse is SAX (sax.h): the hook needs a few attributes of a few
- * elements, and building and freeing a tree of a megabyte of XML cost more
- * than all the rest of a start. Elements are recognised by their depth:
+ * domain_xml.c: libvirt domain XML (untrusted, from libvirt or an
+ * administrator) -> struct domain, by SAX (sax.h): the hook needs a few
+ * attributes of a few elements, and building and freeing a tree of a megabyte
+ * of XML cost more than all the rest of a start. Elements by depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
  *   6 its <label>
@@ -20,11 +14,13 @@
 #include "domain.h"
 #include "sax.h"
 
-enum device_kind { DEV_NONE, DEV_SERIAL, DEV_PARALLEL, DEV_CONSOLE, DEV_CHANNEL };
+/* The devices that are ports: the first NUMBERED are named by number, channels by name. */
+static const char *const kinds[] = { "", "serial", "parallel", "console", "channel" };
+#define NUMBERED	3
 
 /* The device element being read, until its end tag. */
 struct device {
-	enum device_kind kind;
+	int		 kind;		/* in kinds[]; 0: not a port */
 	char		*type;
 	char		*path;
 	char		*port;		/* <target port=...> */
@@ -40,24 +36,20 @@ struct device {
 struct walk {
 	struct domain	*d;
 	size_t		 cap;
-	unsigned	 serials, parallels, consoles;
+	unsigned	 count[NUMBERED + 1];	/* of each numbered kind */
 	int		 in_devices, in_seclabel, seclabel_is_dac;
 	int		 in_name;
 	struct device	 dev;
 };
 
-static enum device_kind
+static int
 device_kind(const char *name)
 {
-	if (strcmp(name, "serial") == 0)
-		return DEV_SERIAL;
-	if (strcmp(name, "parallel") == 0)
-		return DEV_PARALLEL;
-	if (strcmp(name, "console") == 0)
-		return DEV_CONSOLE;
-	if (strcmp(name, "channel") == 0)
-		return DEV_CHANNEL;
-	return DEV_NONE;
+	int i;
+
+	for (i = NUMBERED + 1; i > 0 && strcmp(name, kinds[i]) != 0; i--)
+		;
+	return i;
 }
 
 static void
@@ -91,43 +83,24 @@ add_port(struct walk *w, char *name)
 	w->dev.label = NULL;
 }
 
-/* libvirt numbers serial, parallel and console ports by <target port='N'/>. */
-static char *
-numbered_name(const char *prefix, const struct device *dev, unsigned *index)
-{
-	unsigned i = (*index)++;
-
-	if (dev->port != NULL && dev->port[0] != '\0')
-		return xasprintf("%s%s", prefix, dev->port);
-	/* Absent in a hand-written file: libvirt assigns them in order. */
-	return xasprintf("%s%u", prefix, i);
-}
-
 static void
 end_device(struct walk *w)
 {
 	struct device *dev = &w->dev;
+	unsigned i;
 
-	switch (dev->kind) {
-	case DEV_SERIAL:
-		add_port(w, numbered_name("serial", dev, &w->serials));
-		break;
-	case DEV_PARALLEL:
-		add_port(w, numbered_name("parallel", dev, &w->parallels));
-		break;
-	case DEV_CONSOLE:
-		add_port(w, numbered_name("console", dev, &w->consoles));
-		break;
-	case DEV_CHANNEL:
+	if (dev->kind > 0 && dev->kind <= NUMBERED) {
+		/* libvirt numbers them by <target port='N'/>, in order when absent. */
+		i = w->count[dev->kind]++;
+		if (dev->port != NULL && dev->port[0] != '\0')
+			add_port(w, xasprintf("%s%s", kinds[dev->kind], dev->port));
+		else
+			add_port(w, xasprintf("%s%u", kinds[dev->kind], i));
+	} else if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
+	    dev->target_name != NULL && dev->target_name[0] != '\0') {
 		/* Only virtio channels have names; guestfwd and xen ones are not ports here. */
-		if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
-		    dev->target_name != NULL && dev->target_name[0] != '\0') {
-			add_port(w, dev->target_name);
-			dev->target_name = NULL;
-		}
-		break;
-	case DEV_NONE:
-		break;
+		add_port(w, dev->target_name);
+		dev->target_name = NULL;
 	}
 	clear_device(dev);
 }
@@ -174,11 +147,11 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 3) {
 		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
-		if (w->in_devices && (w->dev.kind = device_kind(el)) != DEV_NONE) {
+		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
 			w->dev.type = sax_attr(s, "type");
 			w->dev.line = sax_line(s);
 		}
-	} else if (depth == 4 && w->dev.kind != DEV_NONE) {
+	} else if (depth == 4 && w->dev.kind != 0) {
 		if (strcmp(el, "source") == 0 && w->dev.path == NULL) {
 			/* Some chardev types carry several <source> (udp); the pipe has one. */
 			w->dev.path = sax_attr(s, "path");
@@ -208,7 +181,7 @@ on_end(void *user, unsigned depth, const char *text)
 		if (w->in_name)
 			w->d->name = xstrdup(text);
 		w->in_devices = w->in_seclabel = w->in_name = 0;
-	} else if (depth == 3 && w->dev.kind != DEV_NONE) {
+	} else if (depth == 3 && w->dev.kind != 0) {
 		end_device(w);
 	} else if (depth == 4) {
 		w->dev.in_source = 0;
