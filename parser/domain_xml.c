@@ -246,13 +246,13 @@ domain_find_port(const struct domain *d, const char *name, size_t *count)
 void
 domain_free(struct domain *d)
 {
-	size_t i;
+	struct domain_port *p;
 
-	for (i = 0; i < d->nports; i++) {
-		free(d->ports[i].name);
-		free(d->ports[i].type);
-		free(d->ports[i].path);
-		free(d->ports[i].selinux_label);
+	for (p = d->ports; p < d->ports + d->nports; p++) {
+		free(p->name);
+		free(p->type);
+		free(p->path);
+		free(p->selinux_label);
 	}
 	free(d->ports);
 	free(d->name);
