@@ -21,16 +21,12 @@ static const char *const kinds[] = { "", "serial", "parallel", "console", "chann
 /* The device element being read, until its end tag. */
 struct device {
 	int		 kind;		/* in kinds[]; 0: not a port */
-	char		*type;
-	char		*path;
+	struct domain_port p;		/* without its name */
 	char		*port;		/* <target port=...> */
 	char		*target_type;
 	char		*target_name;
-	unsigned	 line;
 	int		 in_source;	/* inside the <source> that gave the path */
-	int		 relabel_off;
 	int		 in_seclabel;	/* <seclabel model='selinux'> of that source */
-	char		*label;		/* its first <label> */
 };
 
 struct walk {
@@ -53,14 +49,21 @@ device_kind(const char *name)
 }
 
 static void
+free_port(struct domain_port *p)
+{
+	free(p->name);
+	free(p->type);
+	free(p->path);
+	free(p->selinux_label);
+}
+
+static void
 clear_device(struct device *dev)
 {
-	free(dev->type);
-	free(dev->path);
+	free_port(&dev->p);
 	free(dev->port);
 	free(dev->target_type);
 	free(dev->target_name);
-	free(dev->label);
 	memset(dev, 0, sizeof(*dev));
 }
 
@@ -72,15 +75,11 @@ add_port(struct walk *w, char *name)
 
 	GROW(d->ports, d->nports, w->cap);
 	p = &d->ports[d->nports++];
+	*p = w->dev.p;
 	p->name = name;
-	p->type = w->dev.type ? w->dev.type : xstrdup("");
-	p->path = w->dev.path;
-	p->line = w->dev.line;
-	p->selinux_relabel_off = w->dev.relabel_off;
-	p->selinux_label = w->dev.label;
-	w->dev.type = NULL;
-	w->dev.path = NULL;
-	w->dev.label = NULL;
+	if (p->type == NULL)
+		p->type = xstrdup("");
+	memset(&w->dev.p, 0, sizeof(w->dev.p));
 }
 
 static void
@@ -148,14 +147,14 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
 		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
-			w->dev.type = sax_attr(s, "type");
-			w->dev.line = sax_line(s);
+			w->dev.p.type = sax_attr(s, "type");
+			w->dev.p.line = sax_line(s);
 		}
 	} else if (depth == 4 && w->dev.kind != 0) {
-		if (strcmp(el, "source") == 0 && w->dev.path == NULL) {
+		if (strcmp(el, "source") == 0 && w->dev.p.path == NULL) {
 			/* Some chardev types carry several <source> (udp); the pipe has one. */
-			w->dev.path = sax_attr(s, "path");
-			w->dev.in_source = w->dev.path != NULL;
+			w->dev.p.path = sax_attr(s, "path");
+			w->dev.in_source = w->dev.p.path != NULL;
 		} else if (strcmp(el, "target") == 0 && w->dev.target_type == NULL &&
 		    w->dev.port == NULL && w->dev.target_name == NULL) {
 			w->dev.port = sax_attr(s, "port");
@@ -165,9 +164,9 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
 		w->dev.in_seclabel = sax_attr_is(s, "model", "selinux");
 		if (w->dev.in_seclabel && sax_attr_is(s, "relabel", "no"))
-			w->dev.relabel_off = 1;
+			w->dev.p.selinux_relabel_off = 1;
 	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
-	    w->dev.label == NULL) {
+	    w->dev.p.selinux_label == NULL) {
 		sax_collect(s);
 	}
 }
@@ -188,7 +187,7 @@ on_end(void *user, unsigned depth, const char *text)
 	} else if (depth == 5) {
 		w->dev.in_seclabel = 0;
 	} else if (depth == 6 && text != NULL) {
-		w->dev.label = xstrdup(text);
+		w->dev.p.selinux_label = xstrdup(text);
 	}
 }
 
@@ -248,12 +247,8 @@ domain_free(struct domain *d)
 {
 	struct domain_port *p;
 
-	for (p = d->ports; p < d->ports + d->nports; p++) {
-		free(p->name);
-		free(p->type);
-		free(p->path);
-		free(p->selinux_label);
-	}
+	for (p = d->ports; p < d->ports + d->nports; p++)
+		free_port(p);
 	free(d->ports);
 	free(d->name);
 	free(d->selinux_label);
