@@ -1,13 +1,9 @@
 /*
- * sax.h: one SAX parse of an untrusted document, for the XML parsers of
- * parser/ (domain_xml.c, caps_xml.c); nothing outside parser/ includes it.
- *
- * The document is parsed by libxml2 without network access, entity
- * substitution, DTD loading or recovery, and a document type declaration
- * stops the parse before any of it is read. No tree is built: the caller's
- * callbacks see each element with its depth (the root is 1), its attributes
- * and its text, and keep what they need in their own state. Nothing of
- * libxml2 crosses this header either.
+ * sax.h: one SAX parse of an untrusted document, for parser/'s XML parsers.
+ * libxml2 reads it without network, entity substitution, DTD or recovery, and
+ * a DOCTYPE stops the parse. No tree is built: the callbacks see each element
+ * with its depth (the root is 1), its attributes and, if asked, its text.
+ * Nothing of libxml2 crosses this header.
  */
 #ifndef VSERLINK_SAX_H
 #define VSERLINK_SAX_H
