@@ -77,14 +77,16 @@ config_load(const char *path, struct pairs *p)
 size_t
 config_report_errors(const struct pairs *p, const char *domain)
 {
-	const struct config_error *e;
-	size_t n = 0;
+	size_t i, n = 0;
 
-	for (e = p->errors; e < p->errors + p->nerrors; e++)
-		if (domain == NULL || pairs_error_concerns(p, e, domain)) {
-			n++;
-			e->line ? log_error("%s:%u: %s", p->path, e->line, e->message)
-			    : log_error("%s: %s", p->path, e->message);
-		}
+	for (i = 0; i < p->nerrors; i++) {
+		const struct config_error *e = &p->errors[i];
+
+		if (domain != NULL && !pairs_error_concerns(p, e, domain))
+			continue;
+		n++;
+		e->line ? log_error("%s:%u: %s", p->path, e->line, e->message)
+		    : log_error("%s: %s", p->path, e->message);
+	}
 	return n;
 }

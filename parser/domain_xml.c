@@ -245,10 +245,10 @@ domain_find_port(const struct domain *d, const char *name, size_t *count)
 void
 domain_free(struct domain *d)
 {
-	struct domain_port *p;
+	size_t i;
 
-	for (p = d->ports; p < d->ports + d->nports; p++)
-		free_port(p);
+	for (i = 0; i < d->nports; i++)
+		free_port(&d->ports[i]);
 	free(d->ports);
 	free(d->name);
 	free(d->selinux_label);
