@@ -414,29 +414,16 @@ check_links(struct pairs *p)
 	check_unique(p, ends, n, 1);
 }
 
-static void
-set_defaults(struct pairs *out, const char *path)
-{
-	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
-	out->settings.state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR);
-	out->settings.mode = 0600;
-	out->settings.backlog = BACKLOG_KEEP;
-}
-
 int
 pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 {
-	struct parse ps;
+	struct parse ps = { .p = out, .buf = buf, .len = len, .links_cap = out->nlinks };
 	int r;
 
 	if (out->path == NULL)
-		set_defaults(out, name);
-	memset(&ps, 0, sizeof(ps));
-	ps.p = out;
-	ps.buf = buf;
-	ps.len = len;
-	ps.links_cap = out->nlinks;
+		*out = (struct pairs){ .path = xstrdup(name), .settings = {
+		    .state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR), .mode = 0600,
+		    .backlog = BACKLOG_KEEP } };
 	r = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (r != 0 && out->nerrors == 0)
 		pairs_add_error(out, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
