@@ -1,4 +1,4 @@
-/* config.h: where pairs.ini is, and loading it. */
+/* config.h: where pairs.ini is, loading it, and reporting its problems. */
 #ifndef VSERLINK_CONFIG_H
 #define VSERLINK_CONFIG_H
 
@@ -11,20 +11,18 @@
 const char	*config_path(const char *override);
 
 /*
- * Loads the pairs.ini at path into p: 0 when it was read (its problems in
- * p->errors); 1 when there is none (nothing is linked); -1 after reporting
- * why it cannot be read. p must be freed with pairs_free in every case.
+ * Loads the pairs.ini at path into p and resolves it: 0 when it was read (its
+ * problems in p->errors); 1 when there is none (nothing is linked); -1 after
+ * reporting why it cannot be read. p must be freed with pairs_free always.
  */
 int		 config_load(const char *path, struct pairs *p);
 
-/*
- * Turns the owner and group settings into ids, from the local accounts
- * (/etc/passwd, /etc/group) or as numbers; an unknown name is an error of
- * its line. config_load does it.
- */
-void		 config_resolve_ids(struct pairs *p);
+/* Sets owner and group from their names: numbers or local accounts (a user's
+ * primary group when no group is given); an unknown name is an error in p. */
+void		 config_resolve(struct pairs *p);
 
-/* Reports p's errors that concern guest domain (NULL: all) as PATH:LINE: MESSAGE; returns how many. */
-int		 config_report_errors(const struct pairs *p, const char *domain);
+/* Logs each error of p that concerns guest domain (all if NULL) as
+ * "PATH:LINE: MESSAGE" or "PATH: MESSAGE"; returns how many. */
+size_t		 config_report_errors(const struct pairs *p, const char *domain);
 
 #endif

@@ -6,51 +6,38 @@
 
 #include "alloc.h"
 
-static void __attribute__((noreturn))
-out_of_memory(void)
+static void *
+checked(void *p)
 {
-	fputs("vserlink: out of memory\n", stderr);
-	exit(1);
+	if (p == NULL) {
+		fputs("vserlink: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
 }
 
 void *
 xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL)
-		out_of_memory();
-	return p;
+	return checked(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *
 xreallocarray(void *p, size_t n, size_t size)
 {
-	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
-
-	if (q == NULL)
-		out_of_memory();
-	return q;
+	return checked(reallocarray(p, n ? n : 1, size ? size : 1));
 }
 
 char *
 xstrdup(const char *s)
 {
-	char *d = strdup(s);
-
-	if (d == NULL)
-		out_of_memory();
-	return d;
+	return checked(strdup(s));
 }
 
 char *
 xstrndup(const char *s, size_t n)
 {
-	char *d = strndup(s, n);
-
-	if (d == NULL)
-		out_of_memory();
-	return d;
+	return checked(strndup(s, n));
 }
 
 char *
@@ -63,7 +50,5 @@ xasprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		out_of_memory();
-	return s;
+	return checked(r < 0 ? NULL : s);
 }

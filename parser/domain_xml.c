@@ -1,14 +1,8 @@
 /*
- * domain_xml.c: libvirt domain XML -> struct domain.
- *
- * The document comes from libvirt on the hook's stdin, or from a file an
- * administrator hands to "vserlink check". Either way it is parsed as
- * untrusted input: no network, no entity substitution, no DTD, and a
- * document type declaration stops the parse before any of it is read.
- *
- * The parse is SAX (sax.h): the hook needs a few attributes of a few
- * elements, and building and freeing a tree of a megabyte of XML cost more
- * than all the rest of a start. Elements are recognised by their depth:
+ * domain_xml.c: libvirt domain XML (untrusted, from libvirt or an
+ * administrator) -> struct domain, by SAX (sax.h): the hook needs a few
+ * attributes of a few elements, and building and freeing a tree of a megabyte
+ * of XML cost more than all the rest of a start. Elements by depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
  *   6 its <label>
@@ -20,59 +14,56 @@
 #include "domain.h"
 #include "sax.h"
 
-enum device_kind { DEV_NONE, DEV_SERIAL, DEV_PARALLEL, DEV_CONSOLE, DEV_CHANNEL };
+/* The devices that are ports: the first NUMBERED are named by number, channels by name. */
+static const char *const kinds[] = { "", "serial", "parallel", "console", "channel" };
+#define NUMBERED	3
 
 /* The device element being read, until its end tag. */
 struct device {
-	enum device_kind kind;
-	char		*type;
-	char		*path;
+	int		 kind;		/* in kinds[]; 0: not a port */
+	struct domain_port p;		/* without its name */
 	char		*port;		/* <target port=...> */
 	char		*target_type;
 	char		*target_name;
-	unsigned	 line;
 	int		 in_source;	/* inside the <source> that gave the path */
-	int		 relabel_off;
 	int		 in_seclabel;	/* <seclabel model='selinux'> of that source */
-	int		 in_label;	/* its first <label> */
-	char		*label;
-	size_t		 labellen;
 };
 
 struct walk {
 	struct domain	*d;
 	size_t		 cap;
-	unsigned	 serials, parallels, consoles;
+	unsigned	 count[NUMBERED + 1];	/* of each numbered kind */
 	int		 in_devices, in_seclabel, seclabel_is_dac;
-	int		 in_name, name_done;
-	char		*name;
-	size_t		 namelen;
+	int		 in_name;
 	struct device	 dev;
 };
 
-static enum device_kind
+static int
 device_kind(const char *name)
 {
-	if (strcmp(name, "serial") == 0)
-		return DEV_SERIAL;
-	if (strcmp(name, "parallel") == 0)
-		return DEV_PARALLEL;
-	if (strcmp(name, "console") == 0)
-		return DEV_CONSOLE;
-	if (strcmp(name, "channel") == 0)
-		return DEV_CHANNEL;
-	return DEV_NONE;
+	int i;
+
+	for (i = NUMBERED + 1; i > 0 && strcmp(name, kinds[i]) != 0; i--)
+		;
+	return i;
+}
+
+static void
+free_port(struct domain_port *p)
+{
+	free(p->name);
+	free(p->type);
+	free(p->path);
+	free(p->selinux_label);
 }
 
 static void
 clear_device(struct device *dev)
 {
-	free(dev->type);
-	free(dev->path);
+	free_port(&dev->p);
 	free(dev->port);
 	free(dev->target_type);
 	free(dev->target_name);
-	free(dev->label);
 	memset(dev, 0, sizeof(*dev));
 }
 
@@ -84,54 +75,31 @@ add_port(struct walk *w, char *name)
 
 	GROW(d->ports, d->nports, w->cap);
 	p = &d->ports[d->nports++];
+	*p = w->dev.p;
 	p->name = name;
-	p->type = w->dev.type ? w->dev.type : xstrdup("");
-	p->path = w->dev.path;
-	p->line = w->dev.line;
-	p->selinux_relabel_off = w->dev.relabel_off;
-	p->selinux_label = w->dev.label;
-	w->dev.type = NULL;
-	w->dev.path = NULL;
-	w->dev.label = NULL;
-}
-
-/* libvirt numbers serial, parallel and console ports by <target port='N'/>. */
-static char *
-numbered_name(const char *prefix, const struct device *dev, unsigned *index)
-{
-	unsigned i = (*index)++;
-
-	if (dev->port != NULL && dev->port[0] != '\0')
-		return xasprintf("%s%s", prefix, dev->port);
-	/* Absent in a hand-written file: libvirt assigns them in order. */
-	return xasprintf("%s%u", prefix, i);
+	if (p->type == NULL)
+		p->type = xstrdup("");
+	memset(&w->dev.p, 0, sizeof(w->dev.p));
 }
 
 static void
 end_device(struct walk *w)
 {
 	struct device *dev = &w->dev;
+	unsigned i;
 
-	switch (dev->kind) {
-	case DEV_SERIAL:
-		add_port(w, numbered_name("serial", dev, &w->serials));
-		break;
-	case DEV_PARALLEL:
-		add_port(w, numbered_name("parallel", dev, &w->parallels));
-		break;
-	case DEV_CONSOLE:
-		add_port(w, numbered_name("console", dev, &w->consoles));
-		break;
-	case DEV_CHANNEL:
+	if (dev->kind > 0 && dev->kind <= NUMBERED) {
+		/* libvirt numbers them by <target port='N'/>, in order when absent. */
+		i = w->count[dev->kind]++;
+		if (dev->port != NULL && dev->port[0] != '\0')
+			add_port(w, xasprintf("%s%s", kinds[dev->kind], dev->port));
+		else
+			add_port(w, xasprintf("%s%u", kinds[dev->kind], i));
+	} else if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
+	    dev->target_name != NULL && dev->target_name[0] != '\0') {
 		/* Only virtio channels have names; guestfwd and xen ones are not ports here. */
-		if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
-		    dev->target_name != NULL && dev->target_name[0] != '\0') {
-			add_port(w, dev->target_name);
-			dev->target_name = NULL;
-		}
-		break;
-	case DEV_NONE:
-		break;
+		add_port(w, dev->target_name);
+		dev->target_name = NULL;
 	}
 	clear_device(dev);
 }
@@ -167,7 +135,9 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 2) {
 		w->in_devices = strcmp(el, "devices") == 0;
 		w->in_seclabel = strcmp(el, "seclabel") == 0;
-		w->in_name = strcmp(el, "name") == 0 && !w->name_done;
+		w->in_name = strcmp(el, "name") == 0 && w->d->name == NULL;
+		if (w->in_name)	/* its nested elements' text included */
+			sax_collect(s);
 		if (w->in_seclabel) {
 			w->seclabel_is_dac = sax_attr_is(s, "model", "dac");
 			if (sax_attr_is(s, "model", "selinux") && w->d->selinux_label == NULL)
@@ -176,15 +146,15 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 3) {
 		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
-		if (w->in_devices && (w->dev.kind = device_kind(el)) != DEV_NONE) {
-			w->dev.type = sax_attr(s, "type");
-			w->dev.line = sax_line(s);
+		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
+			w->dev.p.type = sax_attr(s, "type");
+			w->dev.p.line = sax_line(s);
 		}
-	} else if (depth == 4 && w->dev.kind != DEV_NONE) {
-		if (strcmp(el, "source") == 0 && w->dev.path == NULL) {
+	} else if (depth == 4 && w->dev.kind != 0) {
+		if (strcmp(el, "source") == 0 && w->dev.p.path == NULL) {
 			/* Some chardev types carry several <source> (udp); the pipe has one. */
-			w->dev.path = sax_attr(s, "path");
-			w->dev.in_source = w->dev.path != NULL;
+			w->dev.p.path = sax_attr(s, "path");
+			w->dev.in_source = w->dev.p.path != NULL;
 		} else if (strcmp(el, "target") == 0 && w->dev.target_type == NULL &&
 		    w->dev.port == NULL && w->dev.target_name == NULL) {
 			w->dev.port = sax_attr(s, "port");
@@ -194,56 +164,31 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
 		w->dev.in_seclabel = sax_attr_is(s, "model", "selinux");
 		if (w->dev.in_seclabel && sax_attr_is(s, "relabel", "no"))
-			w->dev.relabel_off = 1;
+			w->dev.p.selinux_relabel_off = 1;
 	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
-	    w->dev.label == NULL) {
-		w->dev.in_label = 1;
-		w->dev.label = xstrdup("");
+	    w->dev.p.selinux_label == NULL) {
+		sax_collect(s);
 	}
 }
 
 static void
-on_end(void *user, unsigned depth)
+on_end(void *user, unsigned depth, const char *text)
 {
 	struct walk *w = user;
 
 	if (depth == 2) {
-		if (w->in_name) {
-			w->name_done = 1;
-			w->d->name = w->name ? w->name : xstrdup("");
-			w->name = NULL;
-		}
+		if (w->in_name)
+			w->d->name = xstrdup(text);
 		w->in_devices = w->in_seclabel = w->in_name = 0;
-	} else if (depth == 3 && w->dev.kind != DEV_NONE) {
+	} else if (depth == 3 && w->dev.kind != 0) {
 		end_device(w);
 	} else if (depth == 4) {
 		w->dev.in_source = 0;
 	} else if (depth == 5) {
 		w->dev.in_seclabel = 0;
-	} else if (depth == 6) {
-		w->dev.in_label = 0;
+	} else if (depth == 6 && text != NULL) {
+		w->dev.p.selinux_label = xstrdup(text);
 	}
-}
-
-static void
-append(char **s, size_t *n, const char *ch, size_t len)
-{
-	*s = xreallocarray(*s, *n + len + 1, 1);
-	memcpy(*s + *n, ch, len);
-	*n += len;
-	(*s)[*n] = '\0';
-}
-
-static void
-on_text(void *user, const char *ch, size_t len)
-{
-	struct walk *w = user;
-
-	/* The text of <name>, its nested elements' text included. */
-	if (w->in_name)
-		append(&w->name, &w->namelen, ch, len);
-	else if (w->dev.in_label)
-		append(&w->dev.label, &w->dev.labellen, ch, len);
 }
 
 static int
@@ -255,13 +200,6 @@ cmp_port(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-static const struct sax_handlers handlers = {
-	.what = "domain XML",
-	.start = on_start,
-	.end = on_end,
-	.text = on_text,
-};
-
 int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
@@ -272,9 +210,9 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
 	w.d = out;
-	rc = sax_parse(buf, len, &handlers, &w, err, errlen);
+	rc = sax_parse(buf, len, &(struct sax_handlers){ "domain XML", on_start, on_end },
+	    &w, err, errlen);
 	clear_device(&w.dev);
-	free(w.name);
 	if (rc < 0) {
 		domain_free(out);
 		return -1;
@@ -309,12 +247,8 @@ domain_free(struct domain *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->nports; i++) {
-		free(d->ports[i].name);
-		free(d->ports[i].type);
-		free(d->ports[i].path);
-		free(d->ports[i].selinux_label);
-	}
+	for (i = 0; i < d->nports; i++)
+		free_port(&d->ports[i]);
 	free(d->ports);
 	free(d->name);
 	free(d->selinux_label);

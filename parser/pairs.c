@@ -1,33 +1,93 @@
-/* pairs.c: a parsed pairs.ini: its errors, and whom they concern; see pairs.h. */
+/* pairs.c: struct pairs: the file's trust checks, its errors and whom they concern (pairs.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "pairs.h"
+#include "read_all.h"
+
+#define MAX_FILE_SIZE	(16u << 20)
 
 struct config_error *
-pairs_error(struct pairs *p, unsigned line, const char *domain, long link,
+pairs_add_error(struct pairs *p, unsigned line, const char *domain, long link,
     const char *fmt, ...)
 {
-	struct config_error e = { line, NULL, domain ? xstrdup(domain) : NULL, link, -1 };
-	size_t i;
+	struct config_error *e;
+	size_t at = p->nerrors;
 	va_list ap;
 
+	if ((p->nerrors & (p->nerrors - 1)) == 0)	/* 0 or a power of two: full */
+		p->errors = xreallocarray(p->errors, p->nerrors ? 2 * p->nerrors : 1,
+		    sizeof(*p->errors));
+	/* Sorted by line, in the order found within a line. */
+	while (at > 0 && p->errors[at - 1].line > line)
+		at--;
+	memmove(&p->errors[at + 1], &p->errors[at], (p->nerrors++ - at) * sizeof(*e));
+	e = &p->errors[at];
+	e->line = line;
+	e->domain = domain ? xstrdup(domain) : NULL;
+	e->link = link;
+	e->link2 = -1;
 	va_start(ap, fmt);
-	if (vasprintf(&e.message, fmt, ap) < 0)
-		e.message = xstrdup("out of memory");
+	if (vasprintf(&e->message, fmt, ap) < 0)
+		e->message = xstrdup("out of memory");
 	va_end(ap);
 	if (link >= 0)
 		p->links[link].broken = 1;
-	/* In the order of lines, so that every report reads top to bottom. */
-	for (i = p->nerrors; i > 0 && p->errors[i - 1].line > line; i--)
-		;
-	p->errors = xreallocarray(p->errors, p->nerrors + 1, sizeof(*p->errors));
-	memmove(&p->errors[i + 1], &p->errors[i], (p->nerrors++ - i) * sizeof(*p->errors));
-	p->errors[i] = e;
-	return &p->errors[i];
+	return e;
+}
+
+int
+pairs_load(const char *path, struct pairs *out)
+{
+	struct stat sb;
+	size_t len;
+	char *buf;
+	int fd, saved;
+
+	memset(out, 0, sizeof(*out));
+	pairs_parse(path, "", 0, out);	/* an empty file: the defaults */
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the hook. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP) {
+		pairs_add_error(out, 0, NULL, -1, "is a symbolic link; refusing to use it");
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	}
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		pairs_add_error(out, 0, NULL, -1, "is not a regular file");
+		close(fd);
+		return 0;
+	}
+	if (sb.st_uid != 0 && sb.st_uid != geteuid())
+		pairs_add_error(out, 0, NULL, -1, "is owned by uid %u, not root; refusing to use it",
+		    (unsigned)sb.st_uid);
+	if (sb.st_mode & (S_IWGRP | S_IWOTH))
+		pairs_add_error(out, 0, NULL, -1, "is writable by %s; refusing to use it",
+		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
+	buf = read_all(fd, MAX_FILE_SIZE, &len);
+	saved = errno;
+	close(fd);
+	if (buf == NULL) {
+		pairs_add_error(out, 0, NULL, -1, "cannot be read: %s", strerror(saved));
+		return 0;
+	}
+	pairs_parse(path, buf, len, out);
+	free(buf);
+	return 0;
 }
 
 void
@@ -43,11 +103,11 @@ pairs_free(struct pairs *p)
 		free(p->links[i].ends);
 		free(p->links[i].name);
 	}
+	free(p->links);
 	for (i = 0; i < p->nerrors; i++) {
 		free(p->errors[i].message);
 		free(p->errors[i].domain);
 	}
-	free(p->links);
 	free(p->errors);
 	free(p->settings.state_dir);
 	free(p->settings.owner_name);
@@ -99,7 +159,9 @@ pairs_error_concerns(const struct pairs *p, const struct config_error *e,
 		return 1;
 	if (e->link2 >= 0 && pairs_link_has(&p->links[e->link2], domain))
 		return 1;
-	return e->domain == NULL && e->link < 0 && pairs_mentions(p, domain);
+	if (e->domain == NULL && e->link < 0)
+		return pairs_mentions(p, domain);
+	return 0;
 }
 
 int

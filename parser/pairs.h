@@ -35,10 +35,9 @@ struct link {
 
 struct settings {
 	char		*state_dir;
-	/* As written, with their lines; the config layer turns them into ids. */
-	char		*owner_name, *group_name;
+	char		*owner_name, *group_name;	/* as written, NULL if not */
 	unsigned	 owner_line, group_line;
-	uid_t		 owner;
+	uid_t		 owner;		/* resolved by the config layer */
 	gid_t		 group;
 	mode_t		 mode;
 	enum backlog	 backlog;
@@ -81,45 +80,33 @@ struct pairs {
 int	pairs_load(const char *path, struct pairs *out);
 
 /* Same, from a buffer already in memory; name is used in messages. */
-int	pairs_parse(const char *name, const char *buf, size_t len,
-	    struct pairs *out);
-
+int	pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out);
 void	pairs_free(struct pairs *p);
 
 /*
- * Records an error of line (0: the file as a whole), after those of earlier
- * lines and of the same line; domain (or NULL) and link (or -1) say whom it
- * concerns, and link is broken by it. The pointer is good until the next.
+ * The one way to record a problem: message fmt on line (0: the file as a
+ * whole), about guest domain and link (or NULL, -1), which it marks broken.
+ * p->errors stays sorted by line, in the order found within a line.
  */
-struct config_error *pairs_error(struct pairs *p, unsigned line, const char *domain, long link,
-	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+struct config_error *pairs_add_error(struct pairs *p, unsigned line,
+	    const char *domain, long link, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
-/* The name of setting i of [vserlink], NULL past the last. */
-const char *pairs_setting_name(size_t i);
-
+/* Nonzero when guest domain is an end of link l; when any link names it. */
+int	pairs_link_has(const struct link *l, const char *domain);
 /* Guest domain's end of link l, with the other end in *peer (NULL if none), or NULL. */
 const struct link_end *pairs_end_of(const struct link *l, const char *domain,
 	    const struct link_end **peer);
-
-/* Nonzero when guest domain is an end of link l. */
-int	pairs_link_has(const struct link *l, const char *domain);
-
-/* Nonzero when any key of the file names guest domain. */
+/* The name of setting i of [vserlink], NULL past the last. */
+const char *pairs_setting_name(size_t i);
 int	pairs_mentions(const struct pairs *p, const char *domain);
-
 /* Nonzero when error e concerns guest domain (see struct config_error). */
-int	pairs_error_concerns(const struct pairs *p,
-	    const struct config_error *e, const char *domain);
-
-/*
- * Nonzero when pairs.ini has anything to say about guest domain: a link, or
- * an error that concerns it. For any other guest the hook has nothing to do.
- */
-int	pairs_concerns(const struct pairs *p, const char *domain);
-
+int	pairs_error_concerns(const struct pairs *p, const struct config_error *e,
+	    const char *domain);
 /* Nonzero when an error of pairs.ini concerns guest domain: it must not start. */
 int	pairs_refuses(const struct pairs *p, const char *domain);
-
+/* A link or an error about guest domain; for any other the hook has nothing to do. */
+int	pairs_concerns(const struct pairs *p, const char *domain);
 /* The backlog policy of link l. */
 enum backlog pairs_backlog(const struct pairs *p, const struct link *l);
 

@@ -1,95 +1,90 @@
 /*
- * pairs_ini.c: pairs.ini -> struct pairs.
+ * pairs_ini.c: pairs.ini -> struct pairs, in one pass of inih.
  *
- * inih splits each line into key and value; ini_lines.c makes sure it only
- * ever sees whole, well-formed lines, and says where each section begins.
- * Everything else is checked here, and every problem is recorded with its
- * line, so that all of them are reported, not just the first.
+ * Debian's inih (r55, a shared library: its INI_* macros are fixed) splits a
+ * line longer than its buffer and parses the tail as a line, truncates section
+ * names, takes an indented line for a continuation, stops at the first syntax
+ * error and never says which line a key is on. So inih reads through
+ * read_line, which counts lines, strips leading blanks, and keeps from inih
+ * every section header (sections are tracked here) and every line it could
+ * misread (too long, a NUL byte, no delimiter), reporting those here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <ini.h>
 
 #include "alloc.h"
-#include "ini_lines.h"
 #include "pairs.h"
-#include "read_all.h"
 #include "text.h"
 
-#define MAX_FILE_SIZE	(16u << 20)
 #define MAX_LINK_NAME	64
+#define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
-#define IN_SETTINGS	(-2L)
-/* The one key of a link section that is not a guest. */
-#define LINK_BACKLOG_KEY	"backlog"
+#define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 struct parse {
 	struct pairs	*p;
-	struct ini_lines in;
-	long		 section;	/* a link, IN_SETTINGS, or NO_LINK before the first */
-	int		 in_section;
-	unsigned	 seen[5];	/* where each setting was given first */
+	const char	*buf;
+	size_t		 len, pos, links_cap;
+	unsigned	 line;		/* the line inih is handling */
+	enum { OUTSIDE, SETTINGS, LINK } in;
+	unsigned	 seen[5];	/* line of each setting, for duplicates */
 };
 
-#define ERROR(ps, ...)	pairs_error((ps)->p, (ps)->in.line, __VA_ARGS__)
+/* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
+typedef const char *(*setting_fn)(struct settings *st, const char *value, unsigned line);
 
-/* --- [vserlink] --- */
-
-static int
-parse_backlog(const char *value, enum backlog *out)
+static const char *
+backlog_of(const char *value, enum backlog *out)
 {
 	if (strcmp(value, "keep") == 0)
 		*out = BACKLOG_KEEP;
 	else if (strcmp(value, "discard") == 0)
 		*out = BACKLOG_DISCARD;
 	else
-		return -1;
-	return 0;
+		return "must be \"keep\" or \"discard\"";
+	return NULL;
 }
 
-static void
-set_state_dir(struct parse *ps, struct settings *st, const char *v)
+/* An absolute path without "." or ".." components, as a directory to create. */
+static const char *
+set_state_dir(struct settings *st, const char *v, unsigned line)
 {
-	const char *why = NULL;
-
 	if (v[0] != '/')
-		why = "must be an absolute path";
-	else if (strlen(v) > 512)
-		why = "is longer than 512 bytes";
-	else if (strpbrk(v, "\n\r") != NULL)
-		why = "contains a line break";
-	else if (path_has_dot(v))
-		why = "must not contain \".\" or \"..\"";
-	if (why != NULL) {
-		ERROR(ps, NULL, NO_LINK, "state_dir \"%s\" %s", v, why);
-		return;
-	}
+		return "must be an absolute path";
+	if (strlen(v) > 512)
+		return "is longer than 512 bytes";
+	if (strpbrk(v, "\n\r") != NULL)
+		return "contains a line break";
+	if (path_has_dot(v))
+		return "must not contain \".\" or \"..\"";
 	free(st->state_dir);
 	st->state_dir = xstrdup(v);
+	return NULL;
 }
 
-static void
-set_owner(struct parse *ps, struct settings *st, const char *v)
+/* Names stay names here: the config layer looks them up (config.h). */
+static const char *
+set_owner(struct settings *st, const char *v, unsigned line)
 {
 	st->owner_name = xstrdup(v);
-	st->owner_line = ps->in.line;
+	st->owner_line = line;
+	return NULL;
 }
 
-static void
-set_group(struct parse *ps, struct settings *st, const char *v)
+static const char *
+set_group(struct settings *st, const char *v, unsigned line)
 {
 	st->group_name = xstrdup(v);
-	st->group_line = ps->in.line;
+	st->group_line = line;
+	return NULL;
 }
 
-static void
-set_mode(struct parse *ps, struct settings *st, const char *v)
+static const char *
+set_mode(struct settings *st, const char *v, unsigned line)
 {
 	unsigned long n;
 	char *end;
@@ -97,21 +92,20 @@ set_mode(struct parse *ps, struct settings *st, const char *v)
 	errno = 0;
 	n = strtoul(v, &end, 8);
 	if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
-		ERROR(ps, NULL, NO_LINK, "mode \"%s\" is not octal permission bits such as 0600", v);
-	else
-		st->mode = (mode_t)n;
+		return "is not octal permission bits such as 0600";
+	st->mode = (mode_t)n;
+	return NULL;
 }
 
-static void
-set_backlog(struct parse *ps, struct settings *st, const char *v)
+static const char *
+set_backlog(struct settings *st, const char *v, unsigned line)
 {
-	if (parse_backlog(v, &st->backlog) < 0)
-		ERROR(ps, NULL, NO_LINK, "backlog \"%s\" must be \"keep\" or \"discard\"", v);
+	return backlog_of(v, &st->backlog);
 }
 
-static const struct setting {
+static const struct {
 	const char	*name;
-	void		(*set)(struct parse *, struct settings *, const char *);
+	setting_fn	 set;
 } settings[] = {
 	{ "state_dir", set_state_dir },
 	{ "owner", set_owner },
@@ -126,290 +120,320 @@ pairs_setting_name(size_t i)
 	return i < sizeof(settings) / sizeof(*settings) ? settings[i].name : NULL;
 }
 
-static void
-on_setting(struct parse *ps, const char *name, const char *value)
+static long
+current_link(const struct parse *ps)
 {
-	size_t i;
-
-	for (i = 0; pairs_setting_name(i) != NULL; i++)
-		if (strcmp(name, settings[i].name) == 0)
-			break;
-	if (pairs_setting_name(i) == NULL)
-		ERROR(ps, NULL, NO_LINK, "unknown setting \"%s\" in [%s]", name,
-		    PAIRS_SETTINGS_SECTION);
-	else if (ps->seen[i] != 0)
-		ERROR(ps, NULL, NO_LINK, "duplicate setting \"%s\" (first on line %u)", name,
-		    ps->seen[i]);
-	else {
-		ps->seen[i] = ps->in.line;
-		settings[i].set(ps, &ps->p->settings, value);
-	}
+	return ps->in == LINK ? (long)ps->p->nlinks - 1 : NO_LINK;
 }
 
-/* --- links --- */
-
-static int
-valid_link_name(const char *name, size_t len)
+/*
+ * An error of the line being read. Inside a link it breaks the link, and
+ * concerns the guest the line names (key, keylen bytes) as well as the
+ * link's other ends: that guest must not start without it.
+ */
+static void
+line_error(struct parse *ps, const char *msg, const char *key, size_t keylen)
 {
-	size_t i;
+	long link = current_link(ps);
+	char *guest = NULL;
 
-	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.')
-		return 0;
-	for (i = 0; i < len; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-",
-		    name[i]) == NULL || name[i] == '\0')
-			return 0;
-	return 1;
+	if (link != NO_LINK && keylen > 0 &&
+	    !(keylen == strlen(LINK_BACKLOG_KEY) && memcmp(key, LINK_BACKLOG_KEY, keylen) == 0))
+		guest = xstrndup(key, keylen);
+	pairs_add_error(ps->p, ps->line, guest, link, "%s", msg);
+	free(guest);
 }
 
 static void
-on_section(void *ctx, unsigned line, const char *name, size_t len)
+open_section(struct parse *ps, const char *name, size_t len)
 {
-	struct parse *ps = ctx;
 	struct pairs *p = ps->p;
 	struct link *l;
 
-	ps->in_section = 1;
+	ps->in = LINK;
 	if (len == strlen(PAIRS_SETTINGS_SECTION) && memcmp(name, PAIRS_SETTINGS_SECTION, len) == 0) {
-		ps->section = IN_SETTINGS;
+		ps->in = SETTINGS;
 		return;
 	}
-	ps->section = (long)p->nlinks;
-	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof(*p->links));
+	GROW(p->links, p->nlinks, ps->links_cap);
 	l = &p->links[p->nlinks++];
 	memset(l, 0, sizeof(*l));
 	l->name = xstrndup(name, len);
-	l->line = line;
-	if (!valid_link_name(name, len))
-		pairs_error(p, line, NULL, ps->section,
+	l->line = ps->line;
+	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' || strspn(l->name, LINK_CHARS) != len)
+		pairs_add_error(p, ps->line, NULL, current_link(ps),
 		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
 }
 
-static void
-on_link_key(struct parse *ps, const char *name, const char *value)
+static int
+is_blank(char c)
 {
-	long li = ps->section;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Mirrors inih's rule: ';' starts an inline comment only after white space. */
+static const char *
+find_delimiter(const char *s, const char *end)
+{
+	int was_space = 0;
+
+	for (; s < end; s++) {
+		if (*s == '=' || *s == ':')
+			return s;
+		if (was_space && *s == ';')
+			return NULL;
+		was_space = is_blank(*s);
+	}
+	return NULL;
+}
+
+/* A header opens its section even when rejected (msg), so that the lines
+ * after it never count as lines of the section before. */
+static void
+section_line(struct parse *ps, const char *start, const char *end, const char *msg)
+{
+	const char *close = memchr(start, ']', (size_t)(end - start));
+	const char *name = start + 1;
+
+	if (close == NULL && msg == NULL)
+		msg = "section header without ']'";
+	if (close == NULL)
+		close = end;
+	while (name < close && is_blank(*name))
+		name++;
+	while (close > name && is_blank(close[-1]))
+		close--;
+	open_section(ps, name, (size_t)(close - name));
+	if (msg != NULL)
+		line_error(ps, msg, NULL, 0);
+}
+
+/* A line inih must not see. What is sure of it (up to a NUL byte) goes with
+ * the error: the section a header opens, or the key before the delimiter. */
+static void
+reject(struct parse *ps, const char *start, const char *end, const char *msg)
+{
+	const char *nul = memchr(start, '\0', (size_t)(end - start));
+	const char *key_end = NULL;
+
+	if (nul != NULL)
+		end = nul;
+	if (start < end && *start == '[') {
+		section_line(ps, start, end, msg);
+		return;
+	}
+	if (start < end && *start != ';' && *start != '#')
+		key_end = find_delimiter(start, end);
+	while (key_end != NULL && key_end > start && is_blank(key_end[-1]))
+		key_end--;
+	line_error(ps, msg, start, key_end ? (size_t)(key_end - start) : 0);
+}
+
+/* inih's reader: hands over whole, checked lines, and anything else as a comment. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct parse *ps = stream;
+	const char *start, *end, *next, *text = NULL;
+	char msg[64];
+
+	if (ps->pos >= ps->len || num < 4)
+		return NULL;
+	start = ps->buf + ps->pos;
+	next = memchr(start, '\n', ps->len - ps->pos);
+	end = next ? next : ps->buf + ps->len;
+	ps->pos = (size_t)(end - ps->buf) + (next ? 1 : 0);
+	ps->line++;
+	if (ps->line == 1 && end - start >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0)
+		start += 3;
+	while (start < end && is_blank(*start))
+		start++;
+	while (end > start && is_blank(end[-1]))
+		end--;
+	snprintf(msg, sizeof(msg), "line is longer than %d bytes", num - 2);
+	if (memchr(start, '\0', (size_t)(end - start)) != NULL)
+		reject(ps, start, end, "line contains a NUL byte");
+	else if (end - start + 2 > num)	/* inih needs room for "\n\0" */
+		reject(ps, start, end, msg);
+	else if (start == end || *start == ';' || *start == '#')
+		;
+	else if (*start == '[')
+		section_line(ps, start, end, NULL);
+	else if (find_delimiter(start, end) == NULL)
+		reject(ps, start, end, "expected \"guest = port\", \"setting = value\" or \"[section]\"");
+	else
+		text = start;
+	if (text == NULL) {	/* what inih gets instead of a line it must not see */
+		text = ";";
+		end = text + 1;
+	}
+	memcpy(str, text, (size_t)(end - text));
+	strcpy(str + (end - text), "\n");
+	return str;
+}
+
+static void
+handle_setting(struct parse *ps, const char *name, const char *value)
+{
+	size_t i;
+	const char *why;
+
+	for (i = 0; i < sizeof(settings) / sizeof(*settings); i++)
+		if (strcmp(name, settings[i].name) == 0)
+			break;
+	if (i == sizeof(settings) / sizeof(*settings))
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "unknown setting \"%s\" in [%s]",
+		    name, PAIRS_SETTINGS_SECTION);
+	else if (ps->seen[i] != 0)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
+		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
+	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
+	if (i < sizeof(settings) / sizeof(*settings) && ps->seen[i] == 0)
+		ps->seen[i] = ps->line;
+}
+
+static void
+handle_link_key(struct parse *ps, const char *name, const char *value)
+{
+	long li = current_link(ps);
 	struct link *l = &ps->p->links[li];
 	struct link_end *e;
+	const char *why;
 	size_t i;
 
 	if (strcmp(name, LINK_BACKLOG_KEY) == 0) {
 		if (l->backlog_set)
-			ERROR(ps, NULL, li, "duplicate setting \"backlog\" in link %s", l->name);
-		else if (parse_backlog(value, &l->backlog) < 0)
-			ERROR(ps, NULL, li, "backlog \"%s\" must be \"keep\" or \"discard\"", value);
+			pairs_add_error(ps->p, ps->line, NULL, li,
+			    "duplicate setting \"backlog\" in link %s", l->name);
+		else if ((why = backlog_of(value, &l->backlog)) != NULL)
+			pairs_add_error(ps->p, ps->line, NULL, li, "%s \"%s\" %s", name, value, why);
 		l->backlog_set = 1;
 		return;
 	}
-	for (i = 0; i < l->nends; i++) {
+	for (i = 0; i < l->nends; i++)
 		if (strcmp(l->ends[i].domain, name) == 0) {
-			ERROR(ps, name, li, "guest %s appears twice in link %s (first on line %u)",
+			pairs_add_error(ps->p, ps->line, name, li,
+			    "guest %s appears twice in link %s (first on line %u)",
 			    name, l->name, l->ends[i].line);
 			return;
 		}
-	}
 	l->ends = xreallocarray(l->ends, l->nends + 1, sizeof(*l->ends));
 	e = &l->ends[l->nends++];
 	e->domain = xstrdup(name);
 	e->port = xstrdup(value);
-	e->line = ps->in.line;
+	e->line = ps->line;
 	if (name[0] == '\0')
-		ERROR(ps, NULL, li, "missing guest name before '='");
+		pairs_add_error(ps->p, ps->line, NULL, li, "missing guest name before '='");
 	else if (strchr(name, '/') != NULL)
-		ERROR(ps, name, li, "\"%s\" is not a guest name: libvirt names never contain '/'", name);
+		pairs_add_error(ps->p, ps->line, name, li,
+		    "\"%s\" is not a guest name: libvirt names never contain '/'", name);
 	else if (value[0] == '\0')
-		ERROR(ps, name, li, "guest %s has no port in link %s", name, l->name);
+		pairs_add_error(ps->p, ps->line, name, li,
+		    "guest %s has no port in link %s", name, l->name);
 }
 
-/*
- * A bad line inside a link breaks that link, and concerns the guest it names
- * as well as the link's other ends: its guest must not start without it.
- */
-static void
-on_line_error(void *ctx, unsigned line, const char *msg, const char *key, size_t keylen)
-{
-	struct parse *ps = ctx;
-	long link = ps->section >= 0 ? ps->section : NO_LINK;
-	char *guest = NULL;
-
-	if (link != NO_LINK && key != NULL && keylen > 0 &&
-	    (keylen != strlen(LINK_BACKLOG_KEY) || memcmp(key, LINK_BACKLOG_KEY, keylen) != 0))
-		guest = xstrndup(key, keylen);
-	pairs_error(ps->p, line, guest, link, "%s", msg);
-	free(guest);
-}
-
-/* inih's handler; the section is the one ini_lines last reported. */
+/* inih's handler; its section is always "": read_line keeps headers from it. */
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *ps = user;
 
-	(void)section;
-	if (!ps->in_section)
-		ERROR(ps, NULL, NO_LINK, "\"%s\" is outside any section", name);
-	else if (ps->section == IN_SETTINGS)
-		on_setting(ps, name, value);
+	if (ps->in == OUTSIDE)
+		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "\"%s\" is outside any section", name);
+	else if (ps->in == SETTINGS)
+		handle_setting(ps, name, value);
 	else
-		on_link_key(ps, name, value);
+		handle_link_key(ps, name, value);
 	return 1;
 }
 
-/* --- what needs the whole file --- */
-
-static int
-cmp_link_name(const void *a, const void *b)
-{
-	const struct link *const *x = a, *const *y = b;
-	int c = strcmp((*x)->name, (*y)->name);
-
-	return c ? c : ((*x)->line > (*y)->line) - ((*x)->line < (*y)->line);
-}
-
-struct end_ref {
-	const struct link_end	*end;
-	long			 link;
+/* A name the file must hold once: a link's, or a guest's port. */
+struct key {
+	const char	*a, *b;		/* the link's name and "", or the guest and its port */
+	unsigned	 line;
+	long		 link;
 };
 
 static int
-cmp_end(const void *a, const void *b)
+cmp_key(const void *x, const void *y)
 {
-	const struct end_ref *x = a, *y = b;
-	int c = strcmp(x->end->domain, y->end->domain);
+	const struct key *k = x, *l = y;
+	int c = strcmp(k->a, l->a);
 
 	if (c == 0)
-		c = strcmp(x->end->port, y->end->port);
-	return c ? c : (x->end->line > y->end->line) - (x->end->line < y->end->line);
+		c = strcmp(k->b, l->b);
+	return c ? c : (k->line > l->line) - (k->line < l->line);
 }
 
-/* Two links of one name: the second is refused, and breaks the first. */
+/* Reports every key k[i] that an earlier one of another link holds; frees k. */
 static void
-check_link_names(struct pairs *p)
+check_unique(struct pairs *p, struct key *k, size_t n, int ends)
 {
-	struct link **v = xcalloc(p->nlinks, sizeof(*v));
+	struct config_error *e;
 	size_t i;
 
-	for (i = 0; i < p->nlinks; i++) {
-		v[i] = &p->links[i];
-		if (v[i]->nends != 2)
-			pairs_error(p, v[i]->line, NULL, (long)i,
-			    "link %s has %zu end%s; a link joins exactly two guest ports",
-			    v[i]->name, v[i]->nends, v[i]->nends == 1 ? "" : "s");
-	}
-	qsort(v, p->nlinks, sizeof(*v), cmp_link_name);
-	for (i = 1; i < p->nlinks; i++) {
-		if (strcmp(v[i]->name, v[i - 1]->name) != 0)
+	qsort(k, n, sizeof(*k), cmp_key);
+	for (i = 1; i < n; i++) {
+		if (strcmp(k[i].a, k[i - 1].a) != 0 || strcmp(k[i].b, k[i - 1].b) != 0 ||
+		    k[i].link == k[i - 1].link)
 			continue;
-		pairs_error(p, v[i]->line, NULL, v[i] - p->links,
-		    "duplicate link \"%s\" (first on line %u)", v[i]->name,
-		    v[i - 1]->line)->link2 = v[i - 1] - p->links;
-		v[i - 1]->broken = 1;
+		if (ends)
+			e = pairs_add_error(p, k[i].line, k[i].a, k[i].link,
+			    "port %s of guest %s is already in link %s (line %u)",
+			    k[i].b, k[i].a, p->links[k[i - 1].link].name, k[i - 1].line);
+		else
+			e = pairs_add_error(p, k[i].line, NULL, k[i].link,
+			    "duplicate link \"%s\" (first on line %u)", k[i].a, k[i - 1].line);
+		e->link2 = k[i - 1].link;
+		p->links[e->link2].broken = 1;
 	}
-	free(v);
+	free(k);
 }
 
-/* One port of a guest in two links: the second is refused, and breaks the first. */
+/* Checks that need the whole file: end counts, duplicate links and ports. */
 static void
-check_ports(struct pairs *p)
+check_links(struct pairs *p)
 {
-	struct end_ref *v;
+	struct key *names = xcalloc(p->nlinks, sizeof(*names)), *ends;
 	size_t i, j, n = 0;
 
-	for (i = 0; i < p->nlinks; i++)
-		n += p->links[i].nends;
-	v = xcalloc(n, sizeof(*v));
-	for (i = n = 0; i < p->nlinks; i++)
-		for (j = 0; j < p->links[i].nends; j++)
-			v[n++] = (struct end_ref){ &p->links[i].ends[j], (long)i };
-	qsort(v, n, sizeof(*v), cmp_end);
-	for (i = 1; i < n; i++) {
-		const struct link_end *a = v[i - 1].end, *b = v[i].end;
+	for (i = 0; i < p->nlinks; i++) {
+		const struct link *l = &p->links[i];
 
-		if (strcmp(a->domain, b->domain) != 0 || strcmp(a->port, b->port) != 0 ||
-		    v[i].link == v[i - 1].link)
-			continue;
-		pairs_error(p, b->line, b->domain, v[i].link,
-		    "port %s of guest %s is already in link %s (line %u)", b->port, b->domain,
-		    p->links[v[i - 1].link].name, a->line)->link2 = v[i - 1].link;
-		p->links[v[i - 1].link].broken = 1;
+		if (l->nends != 2)
+			pairs_add_error(p, l->line, NULL, (long)i,
+			    "link %s has %zu end%s; a link joins exactly two guest ports",
+			    l->name, l->nends, l->nends == 1 ? "" : "s");
+		names[i] = (struct key){ l->name, "", l->line, (long)i };
+		n += l->nends;
 	}
-	free(v);
-}
+	check_unique(p, names, p->nlinks, 0);
+	ends = xcalloc(n, sizeof(*ends));
+	for (i = n = 0; i < p->nlinks; i++)
+		for (j = 0; j < p->links[i].nends; j++) {
+			const struct link_end *e = &p->links[i].ends[j];
 
-static void
-set_defaults(struct pairs *out, const char *path)
-{
-	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
-	out->settings.state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR);
-	out->settings.mode = 0600;
-	out->settings.backlog = BACKLOG_KEEP;
+			ends[n++] = (struct key){ e->domain, e->port, e->line, (long)i };
+		}
+	check_unique(p, ends, n, 1);
 }
 
 int
 pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 {
-	struct parse ps;
+	struct parse ps = { .p = out, .buf = buf, .len = len, .links_cap = out->nlinks };
 	int r;
 
 	if (out->path == NULL)
-		set_defaults(out, name);
-	memset(&ps, 0, sizeof(ps));
-	ps.p = out;
-	ps.section = NO_LINK;
-	ps.in = (struct ini_lines){ .buf = buf, .len = len, .ctx = &ps,
-	    .on_error = on_line_error, .on_section = on_section };
-	r = ini_parse_stream(ini_lines_read, &ps.in, on_key, &ps);
+		*out = (struct pairs){ .path = xstrdup(name), .settings = {
+		    .state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR), .mode = 0600,
+		    .backlog = BACKLOG_KEEP } };
+	r = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (r != 0 && out->nerrors == 0)
-		pairs_error(out, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
+		pairs_add_error(out, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
 		    "cannot be parsed (inih error %d)", r);
-	check_link_names(out);
-	check_ports(out);
-	return 0;
-}
-
-int
-pairs_load(const char *path, struct pairs *out)
-{
-	struct stat sb;
-	size_t len;
-	char *buf;
-	int fd, saved;
-
-	set_defaults(out, path);
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the hook. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0 && errno == ELOOP) {
-		pairs_error(out, 0, NULL, NO_LINK, "is a symbolic link; refusing to use it");
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	}
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		errno = saved;
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		pairs_error(out, 0, NULL, NO_LINK, "is not a regular file");
-		close(fd);
-		return 0;
-	}
-	if (sb.st_uid != 0 && sb.st_uid != geteuid())
-		pairs_error(out, 0, NULL, NO_LINK, "is owned by uid %u, not root; refusing to use it",
-		    (unsigned)sb.st_uid);
-	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		pairs_error(out, 0, NULL, NO_LINK, "is writable by %s; refusing to use it",
-		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
-	buf = read_all(fd, MAX_FILE_SIZE, &len);
-	saved = errno;
-	close(fd);
-	if (buf == NULL) {
-		pairs_error(out, 0, NULL, NO_LINK, "cannot be read: %s", strerror(saved));
-		return 0;
-	}
-	pairs_parse(path, buf, len, out);
-	free(buf);
+	check_links(out);
 	return 0;
 }

@@ -1,10 +1,6 @@
 /*
- * sax.c: one SAX parse of an untrusted document (sax.h).
- *
- * What both XML parsers share: the parser's options, the handler that
- * refuses a DOCTYPE, keeping libxml2's errors off stderr, and the messages
- * for a document that is empty, declares a DOCTYPE or is not well-formed.
- * libxml2 calls the functions here; they call the parser's own.
+ * sax.c: one SAX parse of an untrusted document (sax.h): the options, the
+ * refusal of a DOCTYPE, libxml2's errors kept off stderr, and the messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +22,9 @@ struct sax {
 	const struct sax_handlers *h;
 	void			*user;
 	unsigned		 depth;
+	unsigned		 collect;	/* depth of the element whose text is gathered, or 0 */
+	char			*text;
+	size_t			 textlen;
 	int			 nattrs;	/* of the element in start */
 	const xmlChar		**attrs;
 	int			 has_doctype;
@@ -56,7 +55,12 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 	struct sax *s = ctx;
 
 	(void)localname, (void)prefix, (void)uri;
-	s->h->end(s->user, s->depth--);
+	s->h->end(s->user, s->depth, s->depth != s->collect ? NULL : s->text ? s->text : "");
+	if (s->depth-- != s->collect)
+		return;
+	free(s->text);
+	s->text = NULL;
+	s->textlen = s->collect = 0;
 }
 
 static void
@@ -64,8 +68,12 @@ on_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct sax *s = ctx;
 
-	if (len > 0)
-		s->h->text(s->user, (const char *)ch, (size_t)len);
+	if (s->collect == 0 || len <= 0)
+		return;
+	s->text = xreallocarray(s->text, s->textlen + (size_t)len + 1, 1);
+	memcpy(s->text + s->textlen, ch, (size_t)len);
+	s->textlen += (size_t)len;
+	s->text[s->textlen] = '\0';
 }
 
 /* A DOCTYPE is where entity and DTD tricks live; libvirt never writes one. */
@@ -177,7 +185,10 @@ int
 sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
     char *err, size_t errlen)
 {
-	xmlSAXHandler sax;
+	/* Only these callbacks: no tree is built, no entity is resolved. */
+	xmlSAXHandler sax = { .initialized = XML_SAX2_MAGIC, .startElementNs = on_start,
+		.endElementNs = on_end, .characters = on_text, .serror = on_error,
+		.internalSubset = on_doctype };
 	struct sax s;
 	int rc;
 
@@ -196,14 +207,6 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		return -1;
 	}
 	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
-	/* Only these callbacks: no tree is built, no entity is resolved. */
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_text;
-	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
 	*s.ctxt->sax = sax;
 	s.ctxt->userData = &s;
 
@@ -218,6 +221,7 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		s.ctxt->myDoc = NULL;
 	}
 	rc = verdict(&s);
+	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;
 }
@@ -261,6 +265,13 @@ sax_attr_is(const struct sax *s, const char *name, const char *value)
 
 	free(v);
 	return r;
+}
+
+void
+sax_collect(struct sax *s)
+{
+	if (s->collect == 0)
+		s->collect = s->depth;
 }
 
 unsigned

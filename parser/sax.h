@@ -1,13 +1,9 @@
 /*
- * sax.h: one SAX parse of an untrusted document, for the XML parsers of
- * parser/ (domain_xml.c, caps_xml.c); nothing outside parser/ includes it.
- *
- * The document is parsed by libxml2 without network access, entity
- * substitution, DTD loading or recovery, and a document type declaration
- * stops the parse before any of it is read. No tree is built: the caller's
- * callbacks see each element with its depth (the root is 1), its attributes
- * and its text, and keep what they need in their own state. Nothing of
- * libxml2 crosses this header either.
+ * sax.h: one SAX parse of an untrusted document, for parser/'s XML parsers.
+ * libxml2 reads it without network, entity substitution, DTD or recovery, and
+ * a DOCTYPE stops the parse. No tree is built: the callbacks see each element
+ * with its depth (the root is 1), its attributes and, if asked, its text.
+ * Nothing of libxml2 crosses this header.
  */
 #ifndef VSERLINK_SAX_H
 #define VSERLINK_SAX_H
@@ -21,10 +17,8 @@ struct sax_handlers {
 	const char	*what;
 	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
 	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
-	/* Its end tag, with the same depth. */
-	void	(*end)(void *user, unsigned depth);
-	/* Text, in one or more pieces of len bytes (not NUL-terminated). */
-	void	(*text)(void *user, const char *text, size_t len);
+	/* Its end tag, with the same depth, and the text sax_collect gathered (or NULL). */
+	void	(*end)(void *user, unsigned depth, const char *text);
 };
 
 /*
@@ -43,6 +37,8 @@ int	sax_parse(const char *buf, size_t len, const struct sax_handlers *h,
 char	*sax_attr(const struct sax *s, const char *name);
 /* In start: whether the attribute name is present and equals value. */
 int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
+/* In start: gathers the element's text, its nested elements' included, for end. */
+void	 sax_collect(struct sax *s);
 /* In start: the line of the start tag. */
 unsigned sax_line(const struct sax *s);
 /* Stops the parse; sax_parse returns -1 with msg (copied) as its reason. */

@@ -1,6 +1,7 @@
 /*
- * fuzz_pairs: libFuzzer target for the pairs.ini parser (parser/pairs_ini.c
- * and the line reader between it and inih, parser/ini_lines.c).
+ * fuzz_pairs: libFuzzer target for the pairs.ini parser (parser/pairs_ini.c,
+ * with its line reader between the input and inih). It never reads
+ * /etc/passwd: owner and group names are resolved by the config layer.
  *
  * Any input must end in a struct pairs, never a crash, a leak or undefined
  * behaviour. And what the hook acts on must be whole: a link that no error
