@@ -294,7 +294,7 @@ spread(struct state *s, struct state_records *legacy)
 		f = state_file_of(s, e->link);
 		GROW(f->r.ends, f->r.nends, f->r.ends_cap);
 		f->r.ends[f->r.nends++] = e;
-		f->changed = 1;
+		f->changed = f->grown = 1;
 	}
 	legacy->nends = 0;
 	records_free(legacy);

@@ -24,6 +24,7 @@
 struct state_file {
 	char			*name;		/* in links/ */
 	int			 changed;
+	int			 grown;		/* holds a record its index entries may not lead to yet */
 	char			**keys;		/* its index entries, as saved */
 	size_t			 nkeys;
 	struct state_records	 r;

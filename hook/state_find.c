@@ -8,20 +8,10 @@
 #include "alloc.h"
 #include "state_file.h"
 
-/* Marks link's file to be written at the next save. */
-static void
-mark(struct state *s, const char *link)
-{
-	struct state_file *f = state_file_of(s, link);
-
-	if (f != NULL)
-		f->changed = 1;
-}
-
 /*
  * The file an index entry leads to is where a record is, on disk; a file
- * changed since it was read may hold one too, so those are looked at as
- * well. match says which end, and which of its names, is the one sought.
+ * given a record since it was read may hold one too, so those are looked at
+ * as well. match says which end, and which of its names, is the one sought.
  */
 static struct state_end *
 search(struct state *s, const char *key,
@@ -35,7 +25,7 @@ search(struct state *s, const char *key,
 		hinted = state_load_file(s, name);
 	for (i = 0; i <= s->nfiles; i++) {
 		f = i == 0 ? hinted : s->files[i - 1];
-		if (f == NULL || (i > 0 && (f == hinted || !f->changed)))
+		if (f == NULL || (i > 0 && (f == hinted || !f->grown)))
 			continue;
 		for (j = 0; j < f->r.nends; j++)
 			if (match(f->r.ends[j], what, k))
@@ -94,7 +84,7 @@ state_set_end(struct state *s, const char *link, const char *domain,
 
 	if (f == NULL)
 		return NULL;
-	f->changed = 1;
+	f->changed = f->grown = 1;
 	if (e == NULL)
 		return records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
 	if (strcmp(e->path, path) != 0 || e->dir_dev != dir->st_dev || e->dir_ino != dir->st_ino) {
@@ -177,7 +167,12 @@ void
 state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st,
     const struct timespec *birth)
 {
-	mark(s, e->link);
+	struct state_file *f = state_file_of(s, e->link);
+
+	if (f != NULL) {
+		f->changed = 1;
+		f->grown |= st != NULL;
+	}
 	memset(&e->fifo[k], 0, sizeof(e->fifo[k]));
 	if (st != NULL)
 		e->fifo[k] = (struct state_fifo){ st->st_dev, st->st_ino, *birth };

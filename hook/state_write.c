@@ -203,7 +203,7 @@ save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 	state_free_keys(f->keys, f->nkeys);
 	f->keys = keys;
 	f->nkeys = n;
-	f->changed = 0;
+	f->changed = f->grown = 0;
 	return 0;
 }
 
