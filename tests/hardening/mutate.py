@@ -21,7 +21,7 @@ MUTANTS = [
      "hook/fsops.c", "\tif (fs_acl_writer(fd, st->st_gid, who, sizeof(who)) != 0)", "\tif (0 && fs_acl_writer(fd, st->st_gid, who, sizeof(who)) != 0)", 1),
     ("state-is-ours", "only FIFOs recorded in the state are the hook's (state_end_has)",
      "hook/state_find.c", "\treturn f->ino != 0 && S_ISFIFO(st->st_mode) && f->dev == st->st_dev &&\n\t    f->ino == st->st_ino && same_birth(&f->birth, birth);",
-     "\treturn (void)f, S_ISFIFO(st->st_mode);", 1),
+     "\treturn (void)f, (void)birth, (void)same_birth, S_ISFIFO(st->st_mode);", 1),
     ("name-owner", "a FIFO of the hook's is this end's only under the name recorded for it",
      "hook/wire_prepare.c", "\tif (n->exists && !name_is(n, user, k) && refuse_unrecorded(w, pl, n, k))",
      "\tif (n->exists && !(name_is(n, user, k) || state_owner(&w->s, &n->st, &n->birth, &(int){0})) && refuse_unrecorded(w, pl, n, k))", 1),
