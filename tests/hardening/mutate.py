@@ -42,7 +42,7 @@ MUTANTS = [
      "hook/wire_run.c", "return st->st_nlink == 1 &&\n\t\t    (st->st_uid == 0 || st->st_uid == w->p->settings.owner);",
      "return st->st_nlink == 1;", 1),
     ("forget-first", "a FIFO's record is dropped before its last name is unlinked",
-     "hook/wire_apply.c", "\t\t\tforget_before_unlink(w, own_end(w, s->pl), s->k, n);", "\t\t\t(void)0;", 1),
+     "hook/wire_apply.c", "\t\t\tforget_before_unlink(w, own_end(w, s->pl), s->k, n);", "\t\t\t(void)forget_before_unlink;", 1),
     ("intent-pending", "names about to be made are recorded as pending before mkfifo",
      "hook/wire_apply.c", "\t\t\tstate_add_pending(&w->s, s->pl->link, w->domain, n->full);", "\t\t\t(void)0;", 1),
     ("doctype", "a domain XML with a DOCTYPE is refused",
