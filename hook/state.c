@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "fault.h"
 #include "fsops.h"
+#include "read_all.h"
 #include "state.h"
 #include "state_file.h"
 
@@ -22,17 +23,25 @@
 
 /* --- file names --- */
 
+static uint64_t
+fnv(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
 void
 state_fname(const char *s, char out[NAME_MAX + 1])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t n = 0;
 	const char *c;
 
 	for (c = s; *c != '\0'; c++) {
 		unsigned char b = (unsigned char)*c;
 
-		h = (h ^ b) * 0x100000001b3ULL;
 		if (n > NAME_MAX - 20)
 			continue;
 		if (b <= 0x20 || b == 0x7f || b == '%' || b == '/' || (c == s && b == '.'))
@@ -43,57 +52,44 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 	out[n] = '\0';
 	/* Too long once escaped: a hash tells it apart, the records inside say what it is. */
 	if (n > NAME_MAX - 20)
-		snprintf(out + NAME_MAX - 20, 21, "#%016llx", (unsigned long long)h);
+		snprintf(out + NAME_MAX - 20, 21, "#%016llx", (unsigned long long)fnv(s));
 }
 
 /* --- reading a file --- */
 
-/* Reads name (in dirfd) whole: a buffer, NULL with errno ENOENT when missing, or NULL and msg. */
-static char *
-slurp(struct state *s, int dirfd, const char *name, const char *shown, char *msg, size_t msglen)
+/*
+ * Adds the records of file path (in state_dir) to r: 0; 1 when there is no
+ * such file (it holds none); -1 with a reason in msg.
+ */
+static int
+read_records(struct state *s, const char *path, struct state_records *r, char *msg,
+    size_t msglen)
 {
+	int fd = openat(s->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
+	unsigned bad;
+	size_t len;
 	char *buf;
-	ssize_t r;
-	size_t n = 0;
-	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT)
-		return NULL;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATE_SIZE) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, shown,
+		return 1;
+	buf = NULL;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
+		buf = read_all(fd, MAX_STATE_SIZE, &len);
+	if (buf == NULL) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path,
 		    fd < 0 ? strerror(errno) : "is not a regular file of sane size");
 		if (fd >= 0)
 			close(fd);
-		errno = EINVAL;
-		return NULL;
+		return -1;
 	}
-	buf = xcalloc(1, (size_t)st.st_size + 1);
-	while (n < (size_t)st.st_size &&
-	    ((r = read(fd, buf + n, (size_t)st.st_size - n)) > 0 || (r < 0 && errno == EINTR)))
-		if (r > 0)
-			n += (size_t)r;
 	close(fd);
-	return buf;
-}
-
-/* Adds the records of name to r: 0 (a missing file holds none), or -1 and msg. */
-static int
-read_records(struct state *s, int dirfd, const char *name, const char *shown,
-    struct state_records *r, char *msg, size_t msglen)
-{
-	char *buf = slurp(s, dirfd, name, shown, msg, msglen);
-	unsigned bad;
-
-	if (buf == NULL)
-		return errno == ENOENT ? 0 : -1;
 	bad = codec_decode(buf, r);
 	free(buf);
 	if (bad == 0)
 		return 0;
 	snprintf(msg, msglen, "%s/%s:%u: not a line vserlink wrote; remove the file if no linked guest runs",
-	    s->dir, shown, bad);
+	    s->dir, path, bad);
 	return -1;
 }
 
@@ -102,11 +98,7 @@ read_records(struct state *s, int dirfd, const char *name, const char *shown,
 static size_t
 name_hash(const char *name, size_t cap)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
-	return (size_t)(h & (cap - 1));
+	return (size_t)(fnv(name) & (cap - 1));
 }
 
 static void
@@ -134,15 +126,13 @@ state_file_find(struct state *s, const char *name)
 	return NULL;
 }
 
-/* The file called name, loaded or not: a new one holds nothing. */
+/* A file called name, not loaded before, holding nothing yet. */
 static struct state_file *
 file_add(struct state *s, const char *name)
 {
-	struct state_file *f = state_file_find(s, name);
+	struct state_file *f;
 	size_t i;
 
-	if (f != NULL)
-		return f;
 	if (2 * (s->nfiles + 1) > s->by_name_cap) {
 		free(s->by_name);
 		s->by_name_cap = s->by_name_cap ? 2 * s->by_name_cap : 64;
@@ -169,7 +159,7 @@ state_load_file(struct state *s, const char *name)
 	/* A single file of before holds everything; the links' files are not read. */
 	if (!s->legacy && s->dirfd >= 0) {
 		snprintf(shown, sizeof(shown), "links/%s", name);
-		if (read_records(s, s->dirfd, shown, shown, &r, msg, sizeof(msg)) < 0) {
+		if (read_records(s, shown, &r, msg, sizeof(msg)) < 0) {
 			records_free(&r);
 			s->error = xstrdup(msg);
 			return NULL;
@@ -226,11 +216,11 @@ state_load_all(struct state *s, char *msg, size_t msglen)
 int
 state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen)
 {
-	char name[NAME_MAX + 1], path[NAME_MAX + 16];
+	char *path = state_key_guest(domain, NULL);
+	int rc = load_listed(s, path, msg, msglen);
 
-	state_fname(domain, name);
-	snprintf(path, sizeof(path), "guests/%s", name);
-	return load_listed(s, path, msg, msglen);
+	free(path);
+	return rc;
 }
 
 const char *
@@ -304,15 +294,14 @@ int
 state_load(struct state *s, char *msg, size_t msglen)
 {
 	struct state_records legacy = { 0 };
+	int rc;
 
 	if (s->dirfd < 0)
 		return 0;
-	if (read_records(s, s->dirfd, STATE_LEGACY_FILE, STATE_LEGACY_FILE, &legacy, msg, msglen) < 0) {
+	if ((rc = read_records(s, STATE_LEGACY_FILE, &legacy, msg, msglen)) != 0) {
 		records_free(&legacy);
-		return -1;
+		return rc < 0 ? -1 : 0;
 	}
-	if (faccessat(s->dirfd, STATE_LEGACY_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-		return 0;
 	s->legacy = 1;
 	spread(s, &legacy);
 	return s->lockfd >= 0 ? state_save(s, msg, msglen) : 0;

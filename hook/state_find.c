@@ -66,13 +66,13 @@ struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base)
 {
 	struct place p = { dir_dev, dir_ino, base };
-	char name[NAME_MAX + 1], key[NAME_MAX + 64];
+	char *key = state_key_place(dir_dev, dir_ino, base);
+	struct state_end *e;
 	int k;
 
-	state_fname(base, name);
-	snprintf(key, sizeof(key), "places/%llu.%llu/%s", (unsigned long long)dir_dev,
-	    (unsigned long long)dir_ino, name);
-	return search(s, key, at_place, &p, &k);
+	e = search(s, key, at_place, &p, &k);
+	free(key);
+	return e;
 }
 
 struct state_end *
@@ -100,13 +100,14 @@ state_set_end(struct state *s, const char *link, const char *domain,
 int
 state_has_domain(struct state *s, const char *domain)
 {
-	char name[NAME_MAX + 1], key[NAME_MAX + 16];
+	char *key = state_key_guest(domain, NULL);
 	struct stat st;
+	int has;
 
-	state_fname(domain, name);
-	snprintf(key, sizeof(key), "guests/%s", name);
-	return s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	has = s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0);
+	free(key);
+	return has;
 }
 
 size_t
@@ -198,11 +199,12 @@ const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
 	struct fifo f = { st, birth };
-	char key[64];
+	char *key = state_key_fifo(st->st_dev, st->st_ino);
+	const struct state_end *e;
 
-	snprintf(key, sizeof(key), "fifos/%llu.%llu", (unsigned long long)st->st_dev,
-	    (unsigned long long)st->st_ino);
-	return search(s, key, has_fifo, &f, k);
+	e = search(s, key, has_fifo, &f, k);
+	free(key);
+	return e;
 }
 
 void

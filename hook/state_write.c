@@ -16,45 +16,28 @@
 
 /* --- the indexes --- */
 
-static void
-add_key(char ***keys, size_t *n, size_t *cap, char *key)
+char *
+state_key_fifo(dev_t dev, ino_t ino)
 {
-	GROW(*keys, *n, *cap);
-	(*keys)[(*n)++] = key;
+	return xasprintf("fifos/%llu.%llu", (unsigned long long)dev, (unsigned long long)ino);
 }
 
-static int has_key(char **keys, size_t n, const char *key);
-
-void
-state_keys_of(const struct state_file *f, char ***keys, size_t *n)
+char *
+state_key_place(dev_t dev, ino_t ino, const char *base)
 {
-	char x[NAME_MAX + 1];
-	size_t i, cap = 0;
-	int k;
+	char name[NAME_MAX + 1];
 
-	*keys = NULL;
-	*n = 0;
-	for (i = 0; i < f->r.nends; i++) {
-		const struct state_end *e = f->r.ends[i];
-		char *key[4] = { NULL, NULL, NULL, NULL };
+	state_fname(base, name);
+	return xasprintf("places/%llu.%llu/%s", (unsigned long long)dev, (unsigned long long)ino, name);
+}
 
-		state_fname(e->domain, x);
-		key[0] = xasprintf("guests/%s/%s", x, f->name);
-		state_fname(strrchr(e->path, '/') + 1, x);
-		key[1] = xasprintf("places/%llu.%llu/%s", (unsigned long long)e->dir_dev,
-		    (unsigned long long)e->dir_ino, x);
-		for (k = 0; k < 2; k++)
-			if (e->fifo[k].ino != 0)
-				key[2 + k] = xasprintf("fifos/%llu.%llu", (unsigned long long)e->fifo[k].dev,
-				    (unsigned long long)e->fifo[k].ino);
-		/* Both ends of a link record the same FIFOs: each key once. */
-		for (k = 0; k < 4; k++) {
-			if (key[k] != NULL && !has_key(*keys, *n, key[k]))
-				add_key(keys, n, &cap, key[k]);
-			else
-				free(key[k]);
-		}
-	}
+char *
+state_key_guest(const char *domain, const char *file)
+{
+	char name[NAME_MAX + 1];
+
+	state_fname(domain, name);
+	return file != NULL ? xasprintf("guests/%s/%s", name, file) : xasprintf("guests/%s", name);
 }
 
 static int
@@ -64,6 +47,34 @@ has_key(char **keys, size_t n, const char *key)
 		if (strcmp(keys[n], key) == 0)
 			return 1;
 	return 0;
+}
+
+void
+state_keys_of(const struct state_file *f, char ***keys, size_t *n)
+{
+	size_t i, cap = 0;
+	int k;
+
+	*keys = NULL;
+	*n = 0;
+	for (i = 0; i < f->r.nends; i++) {
+		const struct state_end *e = f->r.ends[i];
+		char *key[4] = { state_key_guest(e->domain, f->name),
+		    state_key_place(e->dir_dev, e->dir_ino, strrchr(e->path, '/') + 1), NULL, NULL };
+
+		for (k = 0; k < 2; k++)
+			if (e->fifo[k].ino != 0)
+				key[2 + k] = state_key_fifo(e->fifo[k].dev, e->fifo[k].ino);
+		/* Both ends of a link record the same FIFOs: each key once. */
+		for (k = 0; k < 4; k++) {
+			if (key[k] == NULL || has_key(*keys, *n, key[k])) {
+				free(key[k]);
+				continue;
+			}
+			GROW(*keys, *n, cap);
+			(*keys)[(*n)++] = key[k];
+		}
+	}
 }
 
 void

@@ -162,10 +162,11 @@ wire_apply(struct wiring *w)
 	}
 	for (i = 0; i < w->nsteps; i++)
 		take_step(w, &w->steps[i]);
-	/* Release: the guest's ends go once their names are gone. */
+	/* Release: the guest's ends (and pending names) go once their names are gone. */
 	if (w->release)
 		state_drop_domain(&w->s, w->domain);
-	state_clear_pending(&w->s, w->domain);
+	else
+		state_clear_pending(&w->s, w->domain);
 	save_state(w);
 	if (w->release)
 		log_info("guest %s: released: %lu FIFO names removed%s", w->domain, w->removed,

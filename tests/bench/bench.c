@@ -22,8 +22,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,20 +57,6 @@ static const struct workload workloads[] = {
 };
 #define NWORK (sizeof(workloads) / sizeof(workloads[0]))
 
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "bench: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
 /* A path in c's input tree: TREE/a, TREE/a/b or TREE/a/b.xml (b may be NULL, ext "" or ".xml"). */
 static char *
 tpath(const struct cand *c, const char *a, const char *b, const char *ext)
@@ -87,15 +71,6 @@ tpath(const struct cand *c, const char *a, const char *b, const char *ext)
 	if (n < 0 || (size_t)n >= sizeof(buf[i]))
 		fatal("%s: path too long", c->tree);
 	return buf[i];
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* Print the last lines a candidate wrote to stderr, to explain a failure. */
@@ -121,10 +96,8 @@ run(struct cand *c, const struct workload *w, const char *domain, const char *op
 	static char lc_env[] = "LC_ALL=C", hook[] = "hook", extra[] = "-";
 	char config[4200], xml[4200], prog[4096], dom[256], opb[32], sub[8];
 	char *argv[8], *envp[4];
-	posix_spawn_file_actions_t fa;
-	int argc = 0, status, e;
-	double t0, t1;
-	pid_t pid;
+	int argc = 0, status;
+	double ms;
 
 	snprintf(config, sizeof(config), "VSERLINK_CONFIG=%s", tpath(c, w->config, NULL, ""));
 	snprintf(xml, sizeof(xml), "%s", tpath(c, "xml", domain, ".xml"));
@@ -145,27 +118,14 @@ run(struct cand *c, const struct workload *w, const char *domain, const char *op
 	envp[2] = config;
 	envp[3] = NULL;
 
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 0, xml, O_RDONLY, 0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, c->out, 1) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, c->err, 2) != 0)
-		fatal("posix_spawn_file_actions: %s", strerror(errno));
-	t0 = now_ms();
-	e = posix_spawn(&pid, prog, &fa, NULL, argv, envp);
-	if (e != 0)
-		fatal("%s: %s", prog, strerror(e));
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			fatal("waitpid: %s", strerror(errno));
-	t1 = now_ms();
-	posix_spawn_file_actions_destroy(&fa);
+	ms = spawn_timed(argv, envp, xml, c->out, c->err, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		show_stderr(c);
 		fatal("%s: %s %s %s: %s %d", c->name, domain, op, sub,
 		    WIFEXITED(status) ? "exit status" : "killed by signal",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	}
-	return t1 - t0;
+	return ms;
 }
 
 /*

@@ -35,6 +35,15 @@ struct opts {
 };
 
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* CLOCK_MONOTONIC in milliseconds. */
+double now_ms(void);
+/*
+ * Runs argv (argv[0] the program) with envp, stdin the file xml, stdout and
+ * stderr to out and err (-1: inherited), as libvirt runs its hook; returns
+ * the milliseconds from spawn to exit, with waitpid's *status (spawn.c).
+ */
+double spawn_timed(char *const argv[], char *const envp[], const char *xml, int out, int err,
+    int *status);
 void report(struct row *, unsigned, const struct opts *, const char *);
 
 #endif

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "bench.h"
 
 #define PAIRS	500
 #define LINKS	4
@@ -29,8 +30,7 @@ static const char *dir, *prog;
 static void
 die(const char *what)
 {
-	fprintf(stderr, "busy: %s: %s\n", what, strerror(errno));
-	exit(1);
+	fatal("%s: %s", what, strerror(errno));
 }
 
 static FILE *
@@ -93,15 +93,6 @@ write_host(const char *host)
 	chmod(path, 0644);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* One event as libvirt runs the hook; its cost in milliseconds. */
 static double
 run(const char *host, const char *g, const char *op)
@@ -109,9 +100,7 @@ run(const char *host, const char *g, const char *op)
 	char config[4200], xml[4200], gb[32], opb[16], sub[8], hook[] = "hook", extra[] = "-";
 	char *argv[] = { (char *)prog, hook, gb, opb, sub, extra, NULL };
 	char *envp[] = { config, NULL };
-	posix_spawn_file_actions_t fa;
-	double t0;
-	pid_t pid;
+	double ms;
 	int status;
 
 	snprintf(config, sizeof(config), "VSERLINK_CONFIG=%s/%s/pairs.ini", dir, host);
@@ -119,21 +108,12 @@ run(const char *host, const char *g, const char *op)
 	snprintf(gb, sizeof(gb), "%s", g);
 	snprintf(opb, sizeof(opb), "%s", op);
 	snprintf(sub, sizeof(sub), "%s", strcmp(op, "release") == 0 ? "end" : "begin");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, xml, O_RDONLY, 0);
-	t0 = now_ms();
-	if ((errno = posix_spawn(&pid, prog, &fa, NULL, argv, envp)) != 0)
-		die(prog);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid");
-	t0 = now_ms() - t0;
-	posix_spawn_file_actions_destroy(&fa);
+	ms = spawn_timed(argv, envp, xml, -1, -1, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "busy: %s %s on the %s host failed\n", g, op, host);
 		exit(1);
 	}
-	return t0;
+	return ms;
 }
 
 static int

@@ -52,8 +52,8 @@ compile() {
 }
 compile -static -o "$tmp/floor" "$here/floor.c"
 compile -o "$tmp/gen" "$here/gen.c"
-compile -o "$tmp/bench" "$here/bench.c" "$here/report.c"
-compile -o "$tmp/busy" "$here/busy.c"
+compile -o "$tmp/bench" "$here/bench.c" "$here/report.c" "$here/spawn.c"
+compile -o "$tmp/busy" "$here/busy.c" "$here/spawn.c"
 cp "$here/shell-hook.sh" "$tmp/shell-hook"
 chmod 755 "$tmp/shell-hook"
 for tree in floor vserlink shell; do
