@@ -1,5 +1,4 @@
 /* wire_release.c: the plan of a release; see wire.h. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,25 +29,50 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 		    "is another name of a FIFO of another end" : what_is(&n->st));
 }
 
-/* Where link is in pairs.ini, or after all of it. */
-static size_t
-rank(const struct pairs *p, const char *link)
-{
-	size_t i;
+struct ranked {
+	size_t			 rank;	/* where its link is in pairs.ini, or after all of it */
+	struct state_end	*e;
+};
 
-	for (i = 0; i < p->nlinks && strcmp(p->links[i].name, link) != 0; i++)
-		;
-	return i;
+static int
+cmp_link_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct link *const *)a)->name, (*(const struct link *const *)b)->name);
 }
 
 static int
-cmp_link(const void *a, const void *b, void *p)
+cmp_ranked(const void *a, const void *b)
 {
-	const char *x = (*(struct state_end *const *)a)->link;
-	const char *y = (*(struct state_end *const *)b)->link;
-	size_t rx = rank(p, x), ry = rank(p, y);
+	const struct ranked *x = a, *y = b;
 
-	return rx != ry ? (rx > ry) - (rx < ry) : strcmp(x, y);
+	return x->rank != y->rank ? (x->rank > y->rank) - (x->rank < y->rank) :
+	    strcmp(x->e->link, y->e->link);
+}
+
+/* Puts the ends in pairs.ini's order of their links, then by name: whatever order their files were read in. */
+static void
+order_by_pairs(const struct pairs *p, struct state_end **v, size_t n)
+{
+	const struct link **byname = xcalloc(p->nlinks + 1, sizeof(*byname)), **hit;
+	struct ranked *r = xcalloc(n + 1, sizeof(*r));
+	struct link key;
+	size_t i;
+
+	for (i = 0; i < p->nlinks; i++)
+		byname[i] = &p->links[i];
+	qsort(byname, p->nlinks, sizeof(*byname), cmp_link_name);
+	for (i = 0; i < n; i++) {
+		const struct link *k = &key;
+
+		key.name = v[i]->link;
+		hit = bsearch(&k, byname, p->nlinks, sizeof(*byname), cmp_link_name);
+		r[i] = (struct ranked){ hit != NULL ? (size_t)(*hit - p->links) : p->nlinks, v[i] };
+	}
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	for (i = 0; i < n; i++)
+		v[i] = r[i].e;
+	free(r);
+	free(byname);
 }
 
 int
@@ -75,9 +99,7 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 		return 1;
 	}
 	n = state_ends(&w->s, domain, &ends);
-	/* In pairs.ini's order, whatever order the links' files were read in. */
-	if (n > 0)
-		qsort_r(ends, n, sizeof(*ends), cmp_link, (void *)(uintptr_t)p);
+	order_by_pairs(p, ends, n);
 	w->plans = xcalloc(n, sizeof(*w->plans));
 	for (i = 0; i < n; i++) {
 		const struct state_end *e = ends[i];
