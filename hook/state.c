@@ -262,49 +262,91 @@ adopt_v1_fifos(const struct state_records *legacy, struct state_end *e)
 	close(fd);
 }
 
-/* Each end of a single file of before goes to its link's file, with its pending names. */
+/*
+ * A link's file to put records in: emptied first when they replace its own
+ * (an intent holds whole files); NULL when it cannot be read.
+ */
+static struct state_file *
+file_to_fill(struct state *s, const char *link, int replace)
+{
+	struct state_file *f = state_file_of(s, link);
+
+	if (f == NULL)
+		return NULL;
+	if (replace && !f->changed)
+		records_free(&f->r);
+	f->changed = f->grown = 1;
+	return f;
+}
+
+/*
+ * Each end of a single file of before, or of an intent, goes to its link's
+ * file, with its pending names.
+ */
 static void
-spread(struct state *s, struct state_records *legacy)
+spread(struct state *s, struct state_records *from, int replace)
 {
 	struct state_end *e;
 	struct state_file *f;
 	size_t i;
 
-	for (i = 0; i < legacy->npending; i++) {
-		e = (struct state_end *)(uintptr_t)records_end_of_name(legacy,
-		    legacy->pending[i].domain, legacy->pending[i].path);
-		if (e != NULL)
-			records_add_pending(&state_file_of(s, e->link)->r, legacy->pending[i].domain,
-			    legacy->pending[i].path);
+	for (i = 0; i < from->npending; i++) {
+		e = (struct state_end *)(uintptr_t)records_end_of_name(from,
+		    from->pending[i].domain, from->pending[i].path);
+		if (e != NULL && (f = file_to_fill(s, e->link, replace)) != NULL)
+			records_add_pending(&f->r, from->pending[i].domain, from->pending[i].path);
 	}
-	for (i = 0; i < legacy->nends; i++) {
-		e = legacy->ends[i];
-		if (legacy->v1_file)
-			adopt_v1_fifos(legacy, e);
-		f = state_file_of(s, e->link);
+	for (i = 0; i < from->nends; i++) {
+		e = from->ends[i];
+		if (from->v1_file)
+			adopt_v1_fifos(from, e);
+		if ((f = file_to_fill(s, e->link, replace)) == NULL)
+			break;
 		GROW(f->r.ends, f->r.nends, f->r.ends_cap);
 		f->r.ends[f->r.nends++] = e;
-		f->changed = f->grown = 1;
 	}
-	legacy->nends = 0;
-	records_free(legacy);
+	/* The first i went over; the rest, if a file could not be read, go with from. */
+	memmove(from->ends, from->ends + i, (from->nends - i) * sizeof(*from->ends));
+	from->nends -= i;
+	records_free(from);
+}
+
+/* Reads file path's records into r: 1 when it holds some, else 0 or -1 (read_records). */
+static int
+read_spread(struct state *s, const char *path, int replace, char *msg, size_t msglen)
+{
+	struct state_records r = { 0 };
+	int rc = read_records(s, path, &r, msg, msglen);
+
+	if (rc != 0) {
+		records_free(&r);
+		return rc < 0 ? -1 : 0;
+	}
+	spread(s, &r, replace);
+	return 1;
 }
 
 int
 state_load(struct state *s, char *msg, size_t msglen)
 {
-	struct state_records legacy = { 0 };
 	int rc;
 
 	if (s->dirfd < 0)
 		return 0;
-	if ((rc = read_records(s, STATE_LEGACY_FILE, &legacy, msg, msglen)) != 0) {
-		records_free(&legacy);
-		return rc < 0 ? -1 : 0;
-	}
+	/* A single file of before holds every record: links/ is not read then. */
 	s->legacy = 1;
-	spread(s, &legacy);
-	return s->lockfd >= 0 ? state_save(s, msg, msglen) : 0;
+	if ((rc = read_spread(s, STATE_LEGACY_FILE, 0, msg, msglen)) != 1) {
+		s->legacy = 0;
+		if (rc == 0 && (rc = read_spread(s, STATE_JOURNAL, 1, msg, msglen)) == 1)
+			s->journal = 1;
+	}
+	if (rc < 0)
+		return -1;
+	if (s->error != NULL) {
+		snprintf(msg, msglen, "%s", s->error);
+		return -1;
+	}
+	return rc == 1 && s->lockfd >= 0 ? state_save(s, msg, msglen) : 0;
 }
 
 /* --- opening, locking, closing --- */

@@ -7,9 +7,12 @@
  * records a FIFO (fifos/DEV.INO), an end at a place (places/DEV.INO/NAME: a
  * directory and a name in it) and a guest's ends (guests/GUEST/FILE). An
  * index is a hint: it is written before the record and removed after it,
- * every hit is checked against the file, and a stale one is ignored. All of
- * it is changed under one exclusive lock, so that hooks for different
- * guests, which libvirt runs concurrently, see each other's work whole.
+ * every hit is checked against the file, and a stale one is ignored. An
+ * event's changed records are first written together to one file, the
+ * intent (state_save_intent), and then each to its link's file (state_save):
+ * one write before the steps instead of one a link. All of it is changed
+ * under one exclusive lock, so that hooks for different guests, which
+ * libvirt runs concurrently, see each other's work whole.
  * A peer's hook learns the path of its peer's end from here: a hook must
  * never ask libvirt (it would deadlock the daemon).
  */
@@ -39,6 +42,7 @@ struct state {
 	struct state_file	**by_name;	/* a hash table of files, a cache of files[] */
 	size_t			 by_name_cap;
 	int			 legacy;	/* the records came from a single state file of before */
+	int			 journal;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
 };
 
@@ -67,6 +71,12 @@ const char *state_error(const struct state *s);
 
 /* Writes the files of the links that changed, and their indexes. */
 int	state_save(struct state *s, char *msg, size_t msglen);
+/*
+ * Writes the records of the links that changed, all in one file, to be put
+ * in their files by the state_save that follows, or by the next locked
+ * state_load if the run dies before it.
+ */
+int	state_save_intent(struct state *s, char *msg, size_t msglen);
 
 /* Releases the lock and everything s holds. */
 void	state_close(struct state *s);

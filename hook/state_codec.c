@@ -105,9 +105,15 @@ records_end_of_name(const struct state_records *r, const char *domain, const cha
 void
 codec_encode(FILE *f, const struct state_records *r)
 {
+	fputs(STATE_MAGIC "\n", f);
+	codec_encode_ends(f, r);
+}
+
+void
+codec_encode_ends(FILE *f, const struct state_records *r)
+{
 	size_t i, j;
 
-	fputs(STATE_MAGIC "\n", f);
 	for (i = 0; i < r->nends; i++) {
 		const struct state_end *e = r->ends[i];
 

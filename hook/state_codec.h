@@ -77,5 +77,7 @@ unsigned codec_decode(char *text, struct state_records *r);
 
 /* Writes a file holding r's ends, each with its pending names. */
 void	codec_encode(FILE *f, const struct state_records *r);
+/* The same lines without the first: the files of several records in one. */
+void	codec_encode_ends(FILE *f, const struct state_records *r);
 
 #endif

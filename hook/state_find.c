@@ -105,7 +105,8 @@ state_has_domain(struct state *s, const char *domain)
 	int has;
 
 	has = s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0);
+	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    fstatat(s->dirfd, STATE_JOURNAL, &st, AT_SYMLINK_NOFOLLOW) == 0);
 	free(key);
 	return has;
 }

@@ -149,44 +149,75 @@ index_drop(struct state *s, const char *key, const char *name)
 
 /* --- saving --- */
 
-/* Replaces links/NAME with f's records, or removes it when it has none. */
+/* Writes all of text to fd: 0, or -1 with errno set. */
 static int
-write_file(struct state *s, const struct state_file *f, char *msg, size_t msglen)
+write_all(int fd, const char *text, size_t len)
 {
-	char path[NAME_MAX + 8];
-	FILE *out = NULL;
-	int fd, e;
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "links/%s", f->name);
-	if (f->r.nends == 0) {
-		if (unlinkat(s->dirfd, path, 0) == 0 || errno == ENOENT)
-			return 0;
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
-		return -1;
+	for (; len > 0; text += n, len -= (size_t)n)
+		if ((n = write(fd, text, len)) < 0 && errno != EINTR)
+			return -1;
+		else if (n < 0)
+			n = 0;
+	return 0;
+}
+
+/*
+ * Replaces file path (in state_dir) with the records of those of the n
+ * files of f that changed (one file, or all of them: an intent): a whole
+ * new file, renamed over the old.
+ */
+static int
+write_records(struct state *s, const char *path, struct state_file *const *f, size_t n,
+    char *msg, size_t msglen)
+{
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int fd = -1, ok = mem != NULL;
+
+	if (ok) {
+		fputs(STATE_MAGIC "\n", mem);
+		for (i = 0; i < n; i++)
+			if (f[i]->changed)
+				codec_encode_ends(mem, &f[i]->r);
+		ok = fclose(mem) == 0;
 	}
-	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+	ok = ok && (fd = openat(s->dirfd, STATE_TMP,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
+	    write_all(fd, text, len) == 0;
+	free(text);
+	if (fd >= 0 && close(fd) < 0)
+		ok = 0;
+	if (!ok) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	codec_encode(out, &f->r);
-	if (fflush(out) != 0 || ferror(out)) {
-		e = errno;
-		fclose(out);
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
-	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
+	if (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
 	    (errno != ENOENT || mkdirat(s->dirfd, "links", 0700) < 0 ||
-	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0)) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}
 	FAULT_POINT("state_save: after rename");
 	return 0;
+}
+
+/* Replaces links/NAME with f's records, or removes it when it has none. */
+static int
+write_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
+{
+	char path[NAME_MAX + 8];
+
+	snprintf(path, sizeof(path), "links/%s", f->name);
+	if (f->r.nends > 0)
+		return write_records(s, path, &f, 1, msg, msglen);
+	if (unlinkat(s->dirfd, path, 0) == 0 || errno == ENOENT)
+		return 0;
+	snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+	return -1;
 }
 
 /* A file and its indexes: new entries before the records, old ones after. */
@@ -230,11 +261,37 @@ state_save(struct state *s, char *msg, size_t msglen)
 	for (i = 0; i < s->nfiles; i++)
 		if (s->files[i]->changed && save_file(s, s->files[i], msg, msglen) < 0)
 			return -1;
-	/* Spread over the links' files now: the single file of before goes. */
-	if (s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_LEGACY_FILE, strerror(errno));
+	/* Spread over the links' files now: the single file of before, or the intent, goes. */
+	if ((s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) ||
+	    (s->journal && unlinkat(s->dirfd, STATE_JOURNAL, 0) < 0 && errno != ENOENT)) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_FILE :
+		    STATE_JOURNAL, strerror(errno));
 		return -1;
 	}
-	s->legacy = 0;
+	s->legacy = s->journal = 0;
+	return 0;
+}
+
+/*
+ * The changed files' records, all in one file: one write for an event's
+ * intent instead of one a link. state_load puts them back in the links'
+ * files if the run dies before its state_save.
+ */
+int
+state_save_intent(struct state *s, char *msg, size_t msglen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nfiles; i++) {
+		n += s->files[i]->changed;
+		/* A file with no records left is only a removal: no intent to keep. */
+		if (s->files[i]->changed && s->files[i]->r.nends == 0)
+			return state_save(s, msg, msglen);
+	}
+	if (n == 0 || s->error != NULL)
+		return state_save(s, msg, msglen);
+	if (write_records(s, STATE_JOURNAL, s->files, s->nfiles, msg, msglen) < 0)
+		return -1;
+	s->journal = 1;
 	return 0;
 }

@@ -156,7 +156,7 @@ wire_apply(struct wiring *w)
 		return w->errors ? 1 : 0;
 	if (w->nsteps > 0 || !w->release) {
 		record_intent(w);
-		save_state(w);
+		save_state(w, 1);
 		if (w->errors)
 			return 1;
 	}
@@ -167,7 +167,7 @@ wire_apply(struct wiring *w)
 		state_drop_domain(&w->s, w->domain);
 	else
 		state_clear_pending(&w->s, w->domain);
-	save_state(w);
+	save_state(w, 0);
 	if (w->release)
 		log_info("guest %s: released: %lu FIFO names removed%s", w->domain, w->removed,
 		    w->errors ? "; with errors" : "");

@@ -144,11 +144,11 @@ state_failed(struct wiring *w)
 }
 
 void
-save_state(struct wiring *w)
+save_state(struct wiring *w, int intent)
 {
 	char msg[PATH_MAX + 256];
 
-	if (state_save(&w->s, msg, sizeof(msg)) < 0) {
+	if ((intent ? state_save_intent : state_save)(&w->s, msg, sizeof(msg)) < 0) {
 		log_error("guest %s: %s", w->domain, msg);
 		w->errors++;
 	}
