@@ -96,7 +96,7 @@ right_for() {
 clean() {
 	[ -z "$(find "$P" -name '*.in' -o -name '*.out')" ] &&
 		[ -z "$(state_lines)" ] &&
-		absent "$STATE/state.new" &&
+		absent "$STATE/state.new" && absent "$STATE/intent" &&
 		flock -n "$STATE/lock" true ||
 		{ echo "# left behind:"; ls -la "$P" "$STATE" | sed 's/^/#   /';
 		  state_lines | sed 's/^/#   state: /'; return 1; }
@@ -238,5 +238,28 @@ for backlog in ${CRASH_BACKLOGS:-keep discard}; do
 		done
 	done
 done
+# A run killed after its intent and its first FIFO leaves the intent for the
+# next event, any guest's, to put back in the links' files: guesta's names
+# are then pending, and its release removes the FIFO it made.
+BACKLOG=keep
+fresh
+TRACE=$T/trace
+rm -f "$TRACE"
+fhook 0 guesta prepare begin <"$(xml guesta)"
+TRACE=
+n=$(grep -n ' prepare: after mkfifo, owner and mode$' "$T/trace" | head -1 | cut -d: -f1)
+fresh
+fhook "$n" guesta prepare begin <"$(xml guesta)"
+check "a run killed after its first mkfifo is killed" [ $? -eq 137 ]
+made=$(find "$P" -type p -name 'a*')
+check "... and leaves its intent" [ -f "$STATE/intent" ]
+check "... and one FIFO" [ "$(echo "$made" | wc -w)" -eq 1 ]
+op guestb prepare
+check "the next event, another guest's, puts the intent back in the links' files" absent "$STATE/intent"
+check "... where the names of the killed run are pending" grep -q "^pending guesta $made$" "$STATE"/links/*
+op guestb release && op guesta release
+check "... so that its release removes the FIFO it made" absent "$made"
+check "... and nothing is left" clean
+
 echo "# crash recovery: $points_total fault points over the scenarios, $runs_total killed runs"
 done_testing
