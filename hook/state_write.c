@@ -149,20 +149,6 @@ index_drop(struct state *s, const char *key, const char *name)
 
 /* --- saving --- */
 
-/* Writes all of text to fd: 0, or -1 with errno set. */
-static int
-write_all(int fd, const char *text, size_t len)
-{
-	ssize_t n;
-
-	for (; len > 0; text += n, len -= (size_t)n)
-		if ((n = write(fd, text, len)) < 0 && errno != EINTR)
-			return -1;
-		else if (n < 0)
-			n = 0;
-	return 0;
-}
-
 /*
  * Replaces file path (in state_dir) with the records of those of the n
  * files of f that changed (one file, or all of them: an intent): a whole
@@ -172,32 +158,31 @@ static int
 write_records(struct state *s, const char *path, struct state_file *const *f, size_t n,
     char *msg, size_t msglen)
 {
-	char *text = NULL;
-	size_t i, len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	int fd = -1, ok = mem != NULL;
+	FILE *out = NULL;
+	size_t i;
+	int fd, e;
 
-	if (ok) {
-		fputs(STATE_MAGIC "\n", mem);
-		for (i = 0; i < n; i++)
-			if (f[i]->changed)
-				codec_encode_ends(mem, &f[i]->r);
-		ok = fclose(mem) == 0;
-	}
-	ok = ok && (fd = openat(s->dirfd, STATE_TMP,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
-	    write_all(fd, text, len) == 0;
-	free(text);
-	if (fd >= 0 && close(fd) < 0)
-		ok = 0;
-	if (!ok) {
+	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fputs(STATE_MAGIC "\n", out);
+	for (i = 0; i < n; i++)
+		if (f[i]->changed)
+			codec_encode_ends(out, &f[i]->r);
+	if (fflush(out) != 0 || ferror(out)) {
+		e = errno;
+		fclose(out);
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
-	if (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
+	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
 	    (errno != ENOENT || mkdirat(s->dirfd, "links", 0700) < 0 ||
-	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0)) {
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}

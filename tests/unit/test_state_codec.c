@@ -88,6 +88,38 @@ round_trip(void)
 	tap(r.nends == 0 && r.ends == NULL, "records_free leaves nothing");
 }
 
+/* An intent: the ends of several files after one magic line read as one file. */
+static void
+several_files(void)
+{
+	struct state_records a = { 0 }, b = { 0 }, back = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	records_add_end(&a, "L1", "ga", "/p/a1", 1, 2);
+	records_add_pending(&a, "ga", "/p/a1.in");
+	records_add_end(&b, "L2", "gb", "/p/b2", 1, 2);
+	records_add_end(&b, "L2", "gc", "/p/c2", 1, 3);
+	records_add_pending(&b, "gc", "/p/c2.out");
+	fputs(STATE_MAGIC "\n", f);
+	codec_encode_ends(f, &a);
+	codec_encode_ends(f, &b);
+	fclose(f);
+	tap(decode(buf, &back) == 0 && back.nends == 3 && back.npending == 2,
+	    "the ends of several files, after one magic line, read as one file");
+	tap(back.nends == 3 && same_end(back.ends[0], a.ends[0]) &&
+	    same_end(back.ends[1], b.ends[0]) && same_end(back.ends[2], b.ends[1]),
+	    "... each end whole, in order");
+	tap(records_end_of_name(&back, "gc", "/p/c2.out") != NULL &&
+	    strcmp(records_end_of_name(&back, "gc", "/p/c2.out")->link, "L2") == 0,
+	    "... and each pending name with its own end");
+	free(buf);
+	records_free(&a);
+	records_free(&b);
+	records_free(&back);
+}
+
 struct bad {
 	const char	*why;
 	const char	*text;
@@ -197,6 +229,7 @@ int
 main(void)
 {
 	round_trip();
+	several_files();
 	corruption();
 	version1();
 	compaction();
