@@ -311,7 +311,7 @@ spread(struct state *s, struct state_records *from, int replace)
 	records_free(from);
 }
 
-/* Reads file path's records into r: 1 when it holds some, else 0 or -1 (read_records). */
+/* Spreads the records of file path: 1; 0 when there is no such file; -1 with a reason in msg. */
 static int
 read_spread(struct state *s, const char *path, int replace, char *msg, size_t msglen)
 {

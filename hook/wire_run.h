@@ -103,6 +103,7 @@ void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
 int	open_state(struct wiring *w, enum wire_mode m, int create);
 /* Reports a state file a lookup could not read: nothing may be done then. */
 int	state_failed(struct wiring *w);
+/* state_save_intent (intent set) or state_save; a failure is one of the event's errors. */
 void	save_state(struct wiring *w, int intent);
 
 #endif
