@@ -337,8 +337,8 @@ state_load(struct state *s, char *msg, size_t msglen)
 	s->legacy = 1;
 	if ((rc = read_spread(s, STATE_LEGACY_FILE, 0, msg, msglen)) != 1) {
 		s->legacy = 0;
-		if (rc == 0 && (rc = read_spread(s, STATE_JOURNAL, 1, msg, msglen)) == 1)
-			s->journal = 1;
+		if (rc == 0 && (rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1)
+			s->intent = 1;
 	}
 	if (rc < 0)
 		return -1;

@@ -42,7 +42,7 @@ struct state {
 	struct state_file	**by_name;	/* a hash table of files, a cache of files[] */
 	size_t			 by_name_cap;
 	int			 legacy;	/* the records came from a single state file of before */
-	int			 journal;	/* an intent is on disk, for state_save to remove */
+	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
 };
 

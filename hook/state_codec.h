@@ -75,9 +75,11 @@ const struct state_end *records_end_of_name(const struct state_records *r,
  */
 unsigned codec_decode(char *text, struct state_records *r);
 
-/* Writes a file holding r's ends, each with its pending names. */
-void	codec_encode(FILE *f, const struct state_records *r);
-/* The same lines without the first: the files of several records in one. */
+/*
+ * A file: its first line, then r's ends, each with its pending names; the
+ * ends of several records after one first line read back as one file.
+ */
+void	codec_encode_head(FILE *f);
 void	codec_encode_ends(FILE *f, const struct state_records *r);
 
 #endif

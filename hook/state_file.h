@@ -7,7 +7,7 @@
 #include "state.h"
 
 #define STATE_LEGACY_FILE	"state"	/* all records in one file, before links/ */
-#define STATE_JOURNAL		"intent"	/* an event's changed records, before its steps */
+#define STATE_INTENT		"intent"	/* an event's changed records, before its steps */
 
 /* The file name of a link, a guest or a base name: escaped, and hashed if too long. */
 void	state_fname(const char *s, char out[NAME_MAX + 1]);

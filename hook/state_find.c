@@ -106,7 +106,7 @@ state_has_domain(struct state *s, const char *domain)
 
 	has = s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    fstatat(s->dirfd, STATE_JOURNAL, &st, AT_SYMLINK_NOFOLLOW) == 0);
+	    fstatat(s->dirfd, STATE_INTENT, &st, AT_SYMLINK_NOFOLLOW) == 0);
 	free(key);
 	return has;
 }

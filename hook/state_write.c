@@ -169,7 +169,7 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 			close(fd);
 		return -1;
 	}
-	fputs(STATE_MAGIC "\n", out);
+	codec_encode_head(out);
 	for (i = 0; i < n; i++)
 		if (f[i]->changed)
 			codec_encode_ends(out, &f[i]->r);
@@ -248,12 +248,12 @@ state_save(struct state *s, char *msg, size_t msglen)
 			return -1;
 	/* Spread over the links' files now: the single file of before, or the intent, goes. */
 	if ((s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) ||
-	    (s->journal && unlinkat(s->dirfd, STATE_JOURNAL, 0) < 0 && errno != ENOENT)) {
+	    (s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_FILE :
-		    STATE_JOURNAL, strerror(errno));
+		    STATE_INTENT, strerror(errno));
 		return -1;
 	}
-	s->legacy = s->journal = 0;
+	s->legacy = s->intent = 0;
 	return 0;
 }
 
@@ -275,8 +275,8 @@ state_save_intent(struct state *s, char *msg, size_t msglen)
 	}
 	if (n == 0 || s->error != NULL)
 		return state_save(s, msg, msglen);
-	if (write_records(s, STATE_JOURNAL, s->files, s->nfiles, msg, msglen) < 0)
+	if (write_records(s, STATE_INTENT, s->files, s->nfiles, msg, msglen) < 0)
 		return -1;
-	s->journal = 1;
+	s->intent = 1;
 	return 0;
 }
