@@ -264,11 +264,9 @@ int
 fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
     struct stat *st, struct timespec *birth)
 {
-	mode_t mask = umask(0);	/* made with its final mode: no window, no chmod */
-	int r = mkfifoat(dfd, name, mode & 0777), fd;
+	int fd;
 
-	umask(mask);
-	if (r < 0)
+	if (mkfifoat(dfd, name, mode & 0777) < 0)
 		return -1;
 	FAULT_POINT("fs_mkfifo: after mkfifoat");
 	/* The owner is set through a descriptor of the object checked to be a

@@ -49,9 +49,9 @@ int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
 /* Nonzero when a and b are the same object (device and inode). */
 int	fs_same(const struct stat *a, const struct stat *b);
 
-/* Creates FIFO name in dfd, owner and mode set through a descriptor of it;
- * *st describes it. EEXIST when anything is there, ESTALE when the name no
- * longer holds what was made. */
+/* Creates FIFO name in dfd with mode (whole under vserlink's umask of 0), the
+ * owner set through a descriptor of it; *st describes it. EEXIST when
+ * anything is there, ESTALE when the name no longer holds what was made. */
 int	fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
 	    struct stat *st, struct timespec *birth);
 /* Names the FIFO expect, at sname in sdfd, also dname in ddfd. EXDEV across

@@ -117,7 +117,9 @@ main(int argc, char **argv)
 		return 1;
 	/* A write to a closed stderr must not kill the hook half way. */
 	signal(SIGPIPE, SIG_IGN);
-	umask(077);
+	/* Every file vserlink makes is created with the mode it must have (0600,
+	 * 0700, a FIFO's from pairs.ini): a mask would only narrow the FIFOs'. */
+	umask(0);
 	if (argc > 0 && invoked_as_hook(argv[0]))
 		return run_hook(argc - 1, argv + 1);
 	if (argc < 2) {

@@ -44,6 +44,7 @@ struct state {
 	int			 legacy;	/* the records came from a single state file of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
+	char			*emptied;	/* a guest's index directory that may be empty now */
 };
 
 /*

@@ -296,6 +296,7 @@ main(void)
 	int dfd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* what ran before an alarm kills us */
+	umask(0);	/* as vserlink runs */
 	snprintf(top, sizeof(top), "%s/test_fsops.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (mkdtemp(top) == NULL) {
 		perror(top);
