@@ -40,8 +40,8 @@ VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Ihook/cmd -It
 # libxml2 in a dynamically linked program costs 1.7 times a bare process. So
 # the hook is linked statically, as a position-independent executable (ASLR
 # stays), with its relative relocations packed (DT_RELR, glibc 2.36), and
-# without ICU: hook/static_link.c says why and stands in for the few ICU
-# and glibc functions it must not reach. tests/bench shows the figures.
+# without ICU or liblzma: hook/static_link.c says why and stands in for the
+# few ICU, liblzma and glibc functions it must not reach. tests/bench shows the figures.
 # Sanitizer builds link everything dynamically.
 ifeq ($(SANITIZE),1)
   VS_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -51,7 +51,7 @@ ifeq ($(SANITIZE),1)
   LINK_SRC   :=
 else
   VS_LDFLAGS := -static-pie -Wl,-z,pack-relative-relocs -Wl,--wrap=getaddrinfo,--wrap=gethostbyname,--wrap=dlopen
-  VS_LIBS     = $(filter-out -licu%,$(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih))
+  VS_LIBS     = $(filter-out -licu% -llzma,$(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih))
   LINK_SRC   := hook/static_link.c
 endif
 

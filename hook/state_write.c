@@ -141,15 +141,20 @@ drop_guest_dir(struct state *s)
 	s->emptied = NULL;
 }
 
-/* Removes key if it leads to name; a guest's directory is tried once, at the end of the save. */
+/*
+ * Removes key if it leads to name (a guest's entry is named after its file:
+ * it leads nowhere else); a guest's directory is tried once, at the end of
+ * the save.
+ */
 static void
 index_drop(struct state *s, const char *key, const char *name)
 {
 	char to[NAME_MAX + 1];
 	size_t dirlen = (size_t)(strrchr(key, '/') - key);
+	int guest = strncmp(key, "guests/", 7) == 0;
 
-	if (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0 ||
-	    unlinkat(s->dirfd, key, 0) < 0 || strncmp(key, "guests/", 7) != 0)
+	if ((!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0)) ||
+	    unlinkat(s->dirfd, key, 0) < 0 || !guest)
 		return;
 	if (s->emptied != NULL && (strlen(s->emptied) != dirlen ||
 	    strncmp(s->emptied, key, dirlen) != 0))

@@ -4,8 +4,11 @@
  * fail here (XML_PARSE_NONET; no modules in a root hook). ICU, libxml2's
  * fallback for encodings iconv lacks, would bring 30 MB and libstdc++ into
  * every hook; libvirt writes UTF-8, so its functions fail here instead and
- * such a document is refused as an unsupported encoding.
+ * such a document is refused as an unsupported encoding. liblzma, for the
+ * .xz files libxml2 can read (the hook parses memory), would run its CPU
+ * probe at every start: its functions fail here too.
  */
+#include <lzma.h>
 #include <netdb.h>
 #include <stddef.h>
 #include <unicode/ucnv.h>
@@ -87,4 +90,28 @@ UCNV_TO_U_CALLBACK_STOP(const void *context, UConverterToUnicodeArgs *args,
     const char *codeUnits, int32_t length, UConverterCallbackReason reason,
     UErrorCode *err)
 {
+}
+
+lzma_ret
+lzma_auto_decoder(lzma_stream *strm, uint64_t memlimit, uint32_t flags)
+{
+	return LZMA_PROG_ERROR;
+}
+
+lzma_ret
+lzma_code(lzma_stream *strm, lzma_action action)
+{
+	return LZMA_PROG_ERROR;
+}
+
+void
+lzma_end(lzma_stream *strm)
+{
+}
+
+lzma_ret
+lzma_properties_decode(lzma_filter *filter, const lzma_allocator *allocator,
+    const uint8_t *props, size_t props_size)
+{
+	return LZMA_OPTIONS_ERROR;
 }
