@@ -428,7 +428,6 @@ state_close(struct state *s)
 	free(s->files);
 	free(s->by_name);
 	free(s->error);
-	free(s->emptied);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
 	if (s->dirfd >= 0)

@@ -19,6 +19,7 @@
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "state_codec.h"
@@ -44,7 +45,7 @@ struct state {
 	int			 legacy;	/* the records came from a single state file of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
-	char			*emptied;	/* a guest's index directory that may be empty now */
+	char			 emptied[NAME_MAX + 8];	/* guests/GUEST, maybe empty now */
 };
 
 /*

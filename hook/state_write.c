@@ -135,32 +135,29 @@ index_put(struct state *s, const char *key, const char *name)
 static void
 drop_guest_dir(struct state *s)
 {
-	if (s->emptied != NULL)
+	if (s->emptied[0] != '\0')
 		unlinkat(s->dirfd, s->emptied, AT_REMOVEDIR);
-	free(s->emptied);
-	s->emptied = NULL;
+	s->emptied[0] = '\0';
 }
 
 /*
  * Removes key if it leads to name (a guest's entry is named after its file:
- * it leads nowhere else); a guest's directory is tried once, at the end of
- * the save.
+ * it leads nowhere else). A guest's directory is tried once a save.
  */
 static void
 index_drop(struct state *s, const char *key, const char *name)
 {
-	char to[NAME_MAX + 1];
-	size_t dirlen = (size_t)(strrchr(key, '/') - key);
+	char to[NAME_MAX + 1], dir[sizeof(s->emptied)];
 	int guest = strncmp(key, "guests/", 7) == 0;
 
 	if ((!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0)) ||
 	    unlinkat(s->dirfd, key, 0) < 0 || !guest)
 		return;
-	if (s->emptied != NULL && (strlen(s->emptied) != dirlen ||
-	    strncmp(s->emptied, key, dirlen) != 0))
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
+	if (strcmp(dir, s->emptied) != 0) {
 		drop_guest_dir(s);
-	if (s->emptied == NULL)
-		s->emptied = xstrndup(key, dirlen);
+		memcpy(s->emptied, dir, sizeof(dir));
+	}
 }
 
 /* --- saving --- */
