@@ -3,9 +3,9 @@
  *
  * The records (state_codec.h) are kept a file per link, in links/, so that an
  * event reads and writes only the files of its own links, which hold both
- * ends of each. Three small indexes of symbolic links lead to the file that
- * records a FIFO (fifos/DEV.INO), an end at a place (places/DEV.INO/NAME: a
- * directory and a name in it) and a guest's ends (guests/GUEST/FILE). An
+ * ends of each. Two small indexes of symbolic links lead to the file that
+ * records a FIFO (fifos/DEV.INO; an end at a place is found through the
+ * FIFOs there) and to a guest's ends (guests/GUEST/FILE). An
  * index is a hint: it is written before the record and removed after it,
  * every hit is checked against the file, and a stale one is ignored. An
  * event's changed records are first written together to one file, the
@@ -86,9 +86,12 @@ void	state_close(struct state *s);
 /* Pointers to ends are good until the end is dropped or s closed. */
 struct state_end *state_find_end(struct state *s, const char *link,
 	    const char *domain);
-/* The end whose path is name base in the directory dir_dev/dir_ino, or NULL. */
+/*
+ * The end whose path is name base in the directory dir_dev/dir_ino and that
+ * has FIFO st (found there) under its name k, or NULL.
+ */
 struct state_end *state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino,
-	    const char *base);
+	    const char *base, int k, const struct stat *st, const struct timespec *birth);
 /* Records the end, at path in the directory dir; an end that moved forgets its FIFOs. */
 struct state_end *state_set_end(struct state *s, const char *link,
 	    const char *domain, const char *path, const struct stat *dir);

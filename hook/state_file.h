@@ -19,11 +19,10 @@ struct state_file *state_load_file(struct state *s, const char *name);
 struct state_file *state_file_of(struct state *s, const char *link);
 /*
  * The index entries, each to free: where the end is that records FIFO
- * dev/ino, the end at name base in directory dev/ino, and guest domain's link
- * file (file NULL: the directory of all of them).
+ * dev/ino, and guest domain's link file (file NULL: the directory of all of
+ * them).
  */
 char	*state_key_fifo(dev_t dev, ino_t ino);
-char	*state_key_place(dev_t dev, ino_t ino, const char *base);
 char	*state_key_guest(const char *domain, const char *file);
 /* The file an index entry leads to, in out; -1 when there is none. */
 int	state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1]);

@@ -47,9 +47,11 @@ state_find_end(struct state *s, const char *link, const char *domain)
 }
 
 struct place {
-	dev_t		 dev;
-	ino_t		 ino;
-	const char	*base;
+	const struct stat	*st;
+	const struct timespec	*birth;
+	dev_t			 dev;
+	ino_t			 ino;
+	const char		*base;
 };
 
 static int
@@ -57,18 +59,18 @@ at_place(const struct state_end *e, const void *what, int *k)
 {
 	const struct place *p = what;
 
-	(void)k;
 	return e->dir_dev == p->dev && e->dir_ino == p->ino &&
-	    strcmp(strrchr(e->path, '/') + 1, p->base) == 0;
+	    strcmp(strrchr(e->path, '/') + 1, p->base) == 0 &&
+	    state_end_has(e, *k, p->st, p->birth);
 }
 
 struct state_end *
-state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base)
+state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, int k,
+    const struct stat *st, const struct timespec *birth)
 {
-	struct place p = { dir_dev, dir_ino, base };
-	char *key = state_key_place(dir_dev, dir_ino, base);
+	struct place p = { st, birth, dir_dev, dir_ino, base };
+	char *key = state_key_fifo(st->st_dev, st->st_ino);
 	struct state_end *e;
-	int k;
 
 	e = search(s, key, at_place, &p, &k);
 	free(key);

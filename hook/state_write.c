@@ -23,15 +23,6 @@ state_key_fifo(dev_t dev, ino_t ino)
 }
 
 char *
-state_key_place(dev_t dev, ino_t ino, const char *base)
-{
-	char name[NAME_MAX + 1];
-
-	state_fname(base, name);
-	return xasprintf("places/%llu.%llu/%s", (unsigned long long)dev, (unsigned long long)ino, name);
-}
-
-char *
 state_key_guest(const char *domain, const char *file)
 {
 	char name[NAME_MAX + 1];
@@ -59,14 +50,13 @@ state_keys_of(const struct state_file *f, char ***keys, size_t *n)
 	*n = 0;
 	for (i = 0; i < f->r.nends; i++) {
 		const struct state_end *e = f->r.ends[i];
-		char *key[4] = { state_key_guest(e->domain, f->name),
-		    state_key_place(e->dir_dev, e->dir_ino, strrchr(e->path, '/') + 1), NULL, NULL };
+		char *key[3] = { state_key_guest(e->domain, f->name), NULL, NULL };
 
 		for (k = 0; k < 2; k++)
 			if (e->fifo[k].ino != 0)
-				key[2 + k] = state_key_fifo(e->fifo[k].dev, e->fifo[k].ino);
+				key[1 + k] = state_key_fifo(e->fifo[k].dev, e->fifo[k].ino);
 		/* Both ends of a link record the same FIFOs: each key once. */
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 3; k++) {
 			if (key[k] == NULL || has_key(*keys, *n, key[k])) {
 				free(key[k]);
 				continue;

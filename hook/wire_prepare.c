@@ -170,21 +170,32 @@ refuse_unrecorded(struct wiring *w, const struct port_plan *pl, const struct nam
 	return 1;
 }
 
-/* The end recorded at this end's place: itself, none, or another in the way (refused). */
+/*
+ * The end recorded at this end's place: itself, none, or another in the way
+ * (refused). Another end is found there through the FIFOs it has there.
+ */
 static int
 check_place(struct wiring *w, const struct port_plan *pl, const struct state_end **user)
 {
 	const struct dir *d = pl->d[0].mine.dir;
+	const char *base = strrchr(pl->path, '/') + 1;
+	const struct state_end *e = NULL;
+	int k;
 
-	*user = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, strrchr(pl->path, '/') + 1);
-	if (*user == NULL || (strcmp((*user)->link, pl->link) == 0 &&
-	    strcmp((*user)->domain, w->domain) == 0))
+	for (k = 0; k < 2 && e == NULL; k++)
+		if (pl->d[k].mine.exists)
+			e = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, base, k,
+			    &pl->d[k].mine.st, &pl->d[k].mine.birth);
+	*user = state_find_end(&w->s, pl->link, w->domain);
+	if (*user != NULL && ((*user)->dir_dev != d->st.st_dev || (*user)->dir_ino != d->st.st_ino ||
+	    strcmp(strrchr((*user)->path, '/') + 1, base) != 0))
+		*user = NULL;	/* it moved: its FIFOs are not these */
+	if (e == NULL || e == *user)
 		return 0;
-	if (strcmp((*user)->link, pl->link) == 0 && strcmp((*user)->domain, pl->peer_domain) == 0)
+	if (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, pl->peer_domain) == 0)
 		wire_refuse_same_path(w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
 	else
-		wire_refuse_in_use(w->domain, pl->link, pl->port, pl->path, (*user)->domain,
-		    (*user)->link);
+		wire_refuse_in_use(w->domain, pl->link, pl->port, pl->path, e->domain, e->link);
 	w->errors++;
 	return -1;
 }
@@ -199,7 +210,6 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *user, 
 {
 	struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
 
-	name_look(n);
 	if (n->exists && !name_is(n, user, k) && refuse_unrecorded(w, pl, n, k))
 		return;
 	if (!pl->d[k].peer_ok) {
@@ -235,6 +245,7 @@ plan_link(struct wiring *w, struct port_plan *pl)
 			w->errors++;
 			return;
 		}
+		name_look(n);
 	}
 	if (check_place(w, pl, &user) < 0)
 		return;
