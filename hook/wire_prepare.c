@@ -170,27 +170,19 @@ refuse_unrecorded(struct wiring *w, const struct port_plan *pl, const struct nam
 	return 1;
 }
 
-/*
- * The end recorded at this end's place: itself, none, or another in the way
- * (refused). Another end is found there through the FIFOs it has there.
- */
+/* Another end with FIFOs at this end's place is in the way: refused. */
 static int
-check_place(struct wiring *w, const struct port_plan *pl, const struct state_end **user)
+check_place(struct wiring *w, const struct port_plan *pl)
 {
 	const struct dir *d = pl->d[0].mine.dir;
-	const char *base = strrchr(pl->path, '/') + 1;
 	const struct state_end *e = NULL;
 	int k;
 
 	for (k = 0; k < 2 && e == NULL; k++)
 		if (pl->d[k].mine.exists)
-			e = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, base, k,
-			    &pl->d[k].mine.st, &pl->d[k].mine.birth);
-	*user = state_find_end(&w->s, pl->link, w->domain);
-	if (*user != NULL && ((*user)->dir_dev != d->st.st_dev || (*user)->dir_ino != d->st.st_ino ||
-	    strcmp(strrchr((*user)->path, '/') + 1, base) != 0))
-		*user = NULL;	/* it moved: its FIFOs are not these */
-	if (e == NULL || e == *user)
+			e = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, strrchr(pl->path, '/') + 1,
+			    k, &pl->d[k].mine.st, &pl->d[k].mine.birth);
+	if (e == NULL || (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, w->domain) == 0))
 		return 0;
 	if (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, pl->peer_domain) == 0)
 		wire_refuse_same_path(w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
@@ -206,11 +198,11 @@ check_place(struct wiring *w, const struct port_plan *pl, const struct state_end
  * down waits in d[0].
  */
 static void
-plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *user, int k)
+plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *own, int k)
 {
 	struct name *n = &pl->d[k].mine, *peer = &pl->d[k].peer;
 
-	if (n->exists && !name_is(n, user, k) && refuse_unrecorded(w, pl, n, k))
+	if (n->exists && !name_is(n, own, k) && refuse_unrecorded(w, pl, n, k))
 		return;
 	if (!pl->d[k].peer_ok) {
 		if (!n->exists)
@@ -234,7 +226,7 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *user, 
 static void
 plan_link(struct wiring *w, struct port_plan *pl)
 {
-	const struct state_end *user;
+	const struct state_end *own;
 	int k;
 
 	for (k = 0; k < 2; k++) {
@@ -247,11 +239,12 @@ plan_link(struct wiring *w, struct port_plan *pl)
 		}
 		name_look(n);
 	}
-	if (check_place(w, pl, &user) < 0)
+	if (check_place(w, pl) < 0)
 		return;
+	own = state_find_end(&w->s, pl->link, w->domain);
 	plan_peer(w, pl);
 	for (k = 0; k < 2; k++)
-		plan_name(w, pl, user, k);
+		plan_name(w, pl, own, k);
 }
 
 int
