@@ -87,7 +87,14 @@ refuse "both ends of a link on one path" \
 domain guestb pipe:org.linux-kvm.port.1:$P/a2 pipe:org.linux-kvm.port.2:$P/b2 >"$T/x.xml"
 refuse "a path in use by another link" "$P/a2: already in use by guest guesta (link port2)" guestb <"$T/x.xml"
 check "  the other guest's wiring is untouched" is_fifo "$P/a2.in"
-hook guesta release end <"$T/a.xml"
+# A place is another end's while that end's FIFOs are there. Removed by hand,
+# the place is free again, and the other end's release leaves what is there
+# now alone.
+rm "$P/a2.in" "$P/a2.out"
+check "a path whose other link's FIFOs were removed by hand can be used" hook guestb prepare begin <"$T/x.xml"
+check "  the other guest's release leaves the FIFOs now there" \
+	eval 'hook guesta release end <"$T/a.xml" && is_fifo "$P/a2.in" && is_fifo "$P/a2.out"'
+hook guestb release end <"$T/x.xml"
 
 # Both ends must be on one file system: their FIFOs are hard links.
 if [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$P")" ]; then
