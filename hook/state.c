@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "fault.h"
 #include "fsops.h"
+#include "read_all.h"
 #include "state.h"
 #include "state_file.h"
 
@@ -67,21 +68,14 @@ read_records(struct state *s, const char *path, struct state_records *r, char *m
 	int fd = openat(s->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	unsigned bad;
+	size_t len;
 	char *buf;
 
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	buf = NULL;
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE) {
-		/* One read of its size: these files are replaced whole, never written in place. */
-		buf = xreallocarray(NULL, (size_t)st.st_size + 1, 1);
-		if (read(fd, buf, (size_t)st.st_size + 1) == st.st_size) {
-			buf[st.st_size] = '\0';
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
+		buf = read_all(fd, MAX_STATE_SIZE, &len);
 	if (buf == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path,
 		    fd < 0 ? strerror(errno) : "is not a regular file of sane size");

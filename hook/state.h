@@ -19,7 +19,6 @@
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
 
-#include <limits.h>
 #include <stddef.h>
 
 #include "state_codec.h"
@@ -45,7 +44,6 @@ struct state {
 	int			 legacy;	/* the records came from a single state file of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
-	char			 emptied[NAME_MAX + 8];	/* guests/GUEST, maybe empty now */
 };
 
 /*

@@ -121,83 +121,59 @@ index_put(struct state *s, const char *key, const char *name)
 	return renameat(s->dirfd, INDEX_TMP, s->dirfd, key);
 }
 
-/* A guest's directory of index entries, removed if empty: it goes with its last link. */
-static void
-drop_guest_dir(struct state *s)
-{
-	if (s->emptied[0] != '\0')
-		unlinkat(s->dirfd, s->emptied, AT_REMOVEDIR);
-	s->emptied[0] = '\0';
-}
-
 /*
  * Removes key if it leads to name (a guest's entry is named after its file:
- * it leads nowhere else). A guest's directory is tried once a save.
+ * it leads nowhere else); a guest's directory goes with its last link.
  */
 static void
 index_drop(struct state *s, const char *key, const char *name)
 {
-	char to[NAME_MAX + 1], dir[sizeof(s->emptied)];
+	char to[NAME_MAX + 1], dir[PATH_MAX];
 	int guest = strncmp(key, "guests/", 7) == 0;
 
 	if ((!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0)) ||
 	    unlinkat(s->dirfd, key, 0) < 0 || !guest)
 		return;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
-	if (strcmp(dir, s->emptied) != 0) {
-		drop_guest_dir(s);
-		memcpy(s->emptied, dir, sizeof(dir));
-	}
+	unlinkat(s->dirfd, dir, AT_REMOVEDIR);
 }
 
 /* --- saving --- */
 
-/* Creates file name in dirfd, 0600, holding buf: 0, or -1 with errno. */
-static int
-create_file(int dirfd, const char *name, const char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	ssize_t w;
-
-	if (fd < 0)
-		return -1;
-	if ((w = write(fd, buf, len)) >= 0 && (size_t)w < len)
-		errno = ENOSPC;	/* a short write to a regular file: no room left */
-	return close(fd) == 0 && w == (ssize_t)len ? 0 : -1;
-}
-
 /*
  * Replaces file path (in state_dir) with the records of those of the n
  * files of f that changed (one file, or all of them: an intent): a whole
- * new file, composed in memory, written at once and renamed over the old.
+ * new file, renamed over the old.
  */
 static int
 write_records(struct state *s, const char *path, struct state_file *const *f, size_t n,
     char *msg, size_t msglen)
 {
-	char *buf = NULL;
-	size_t i, len = 0;
-	FILE *text = open_memstream(&buf, &len);
-	int rc;
+	FILE *out = NULL;
+	size_t i;
+	int fd, e;
 
-	if (text == NULL) {
+	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	codec_encode_head(text);
+	codec_encode_head(out);
 	for (i = 0; i < n; i++)
 		if (f[i]->changed)
-			codec_encode_ends(text, &f[i]->r);
-	rc = fclose(text) == 0 ? create_file(s->dirfd, STATE_TMP, buf, len) : -1;
-	free(buf);
-	if (rc < 0) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
+			codec_encode_ends(out, &f[i]->r);
+	if (fflush(out) != 0 || ferror(out)) {
+		e = errno;
+		fclose(out);
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
-	if (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
+	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
 	    (errno != ENOENT || mkdirat(s->dirfd, "links", 0700) < 0 ||
-	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0)) {
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}
@@ -261,7 +237,6 @@ state_save(struct state *s, char *msg, size_t msglen)
 	for (i = 0; i < s->nfiles; i++)
 		if (s->files[i]->changed && save_file(s, s->files[i], msg, msglen) < 0)
 			return -1;
-	drop_guest_dir(s);
 	/* Spread over the links' files now: the single file of before, or the intent, goes. */
 	if ((s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) ||
 	    (s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)) {
