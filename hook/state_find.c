@@ -8,32 +8,6 @@
 #include "alloc.h"
 #include "state_file.h"
 
-/*
- * The file an index entry leads to is where a record is, on disk; a file
- * given a record since it was read may hold one too, so those are looked at
- * as well. match says which end, and which of its names, is the one sought.
- */
-static struct state_end *
-search(struct state *s, const char *key,
-    int (*match)(const struct state_end *, const void *, int *), const void *what, int *k)
-{
-	char name[NAME_MAX + 1];
-	struct state_file *hinted = NULL, *f;
-	size_t i, j;
-
-	if (state_index_get(s, key, name) == 0)
-		hinted = state_load_file(s, name);
-	for (i = 0; i <= s->nfiles; i++) {
-		f = i == 0 ? hinted : s->files[i - 1];
-		if (f == NULL || (i > 0 && (f == hinted || !f->grown)))
-			continue;
-		for (j = 0; j < f->r.nends; j++)
-			if (match(f->r.ends[j], what, k))
-				return f->r.ends[j];
-	}
-	return NULL;
-}
-
 struct state_end *
 state_find_end(struct state *s, const char *link, const char *domain)
 {
@@ -46,35 +20,59 @@ state_find_end(struct state *s, const char *link, const char *domain)
 	return NULL;
 }
 
-struct place {
+/* An end that has FIFO st: any, under either name, or (base set) the end at a place, under name k. */
+struct query {
 	const struct stat	*st;
 	const struct timespec	*birth;
-	dev_t			 dev;
-	ino_t			 ino;
+	dev_t			 dir_dev;
+	ino_t			 dir_ino;
 	const char		*base;
 };
 
 static int
-at_place(const struct state_end *e, const void *what, int *k)
+matches(const struct state_end *e, const struct query *q, int *k)
 {
-	const struct place *p = what;
+	if (q->base != NULL)
+		return e->dir_dev == q->dir_dev && e->dir_ino == q->dir_ino &&
+		    strcmp(strrchr(e->path, '/') + 1, q->base) == 0 &&
+		    state_end_has(e, *k, q->st, q->birth);
+	for (*k = 0; *k < 2; (*k)++)
+		if (state_end_has(e, *k, q->st, q->birth))
+			return 1;
+	return 0;
+}
 
-	return e->dir_dev == p->dev && e->dir_ino == p->ino &&
-	    strcmp(strrchr(e->path, '/') + 1, p->base) == 0 &&
-	    state_end_has(e, *k, p->st, p->birth);
+/*
+ * The FIFO index leads to the file where the FIFO's records are, on disk; a
+ * file given a record since it was read may hold one too, so those are
+ * looked at as well.
+ */
+static struct state_end *
+search(struct state *s, const struct query *q, int *k)
+{
+	char name[NAME_MAX + 1], *key = state_key_fifo(q->st->st_dev, q->st->st_ino);
+	struct state_file *hinted = NULL, *f;
+	size_t i, j;
+
+	if (state_index_get(s, key, name) == 0)
+		hinted = state_load_file(s, name);
+	free(key);
+	for (i = 0; i <= s->nfiles; i++) {
+		f = i == 0 ? hinted : s->files[i - 1];
+		if (f == NULL || (i > 0 && (f == hinted || !f->grown)))
+			continue;
+		for (j = 0; j < f->r.nends; j++)
+			if (matches(f->r.ends[j], q, k))
+				return f->r.ends[j];
+	}
+	return NULL;
 }
 
 struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, int k,
     const struct stat *st, const struct timespec *birth)
 {
-	struct place p = { st, birth, dir_dev, dir_ino, base };
-	char *key = state_key_fifo(st->st_dev, st->st_ino);
-	struct state_end *e;
-
-	e = search(s, key, at_place, &p, &k);
-	free(key);
-	return e;
+	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base }, &k);
 }
 
 struct state_end *
@@ -182,32 +180,10 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 		e->fifo[k] = (struct state_fifo){ st->st_dev, st->st_ino, *birth };
 }
 
-struct fifo {
-	const struct stat	*st;
-	const struct timespec	*birth;
-};
-
-static int
-has_fifo(const struct state_end *e, const void *what, int *k)
-{
-	const struct fifo *f = what;
-
-	for (*k = 0; *k < 2; (*k)++)
-		if (state_end_has(e, *k, f->st, f->birth))
-			return 1;
-	return 0;
-}
-
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
-	struct fifo f = { st, birth };
-	char *key = state_key_fifo(st->st_dev, st->st_ino);
-	const struct state_end *e;
-
-	e = search(s, key, has_fifo, &f, k);
-	free(key);
-	return e;
+	return search(s, &(struct query){ st, birth, 0, 0, NULL }, k);
 }
 
 void
