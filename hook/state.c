@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <search.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,37 +94,20 @@ read_records(struct state *s, const char *path, struct state_records *r, char *m
 	return -1;
 }
 
-/* --- the files loaded, by name --- */
+/* --- the files loaded, by name (a tsearch tree; a file's name is its first member) --- */
 
-static size_t
-name_hash(const char *name, size_t cap)
+static int
+cmp_name(const void *a, const void *b)
 {
-	return (size_t)(fnv(name) & (cap - 1));
-}
-
-static void
-table_put(struct state *s, struct state_file *f)
-{
-	size_t i;
-
-	for (i = name_hash(f->name, s->by_name_cap); s->by_name[i] != NULL;
-	    i = (i + 1) & (s->by_name_cap - 1))
-		;
-	s->by_name[i] = f;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 struct state_file *
 state_file_find(struct state *s, const char *name)
 {
-	size_t i;
+	void *hit = tfind(&name, &s->by_name, cmp_name);
 
-	if (s->by_name_cap == 0)
-		return NULL;
-	for (i = name_hash(name, s->by_name_cap); s->by_name[i] != NULL;
-	    i = (i + 1) & (s->by_name_cap - 1))
-		if (strcmp(s->by_name[i]->name, name) == 0)
-			return s->by_name[i];
-	return NULL;
+	return hit != NULL ? *(struct state_file **)hit : NULL;
 }
 
 /* A file called name, not loaded before, holding nothing yet. */
@@ -131,19 +115,11 @@ static struct state_file *
 file_add(struct state *s, const char *name)
 {
 	struct state_file *f;
-	size_t i;
 
-	if (2 * (s->nfiles + 1) > s->by_name_cap) {
-		free(s->by_name);
-		s->by_name_cap = s->by_name_cap ? 2 * s->by_name_cap : 64;
-		s->by_name = xcalloc(s->by_name_cap, sizeof(*s->by_name));
-		for (i = 0; i < s->nfiles; i++)
-			table_put(s, s->files[i]);
-	}
 	GROW(s->files, s->nfiles, s->files_cap);
 	f = s->files[s->nfiles++] = xcalloc(1, sizeof(*f));
 	f->name = xstrdup(name);
-	table_put(s, f);
+	xchecked(tsearch(f, &s->by_name, cmp_name));
 	return f;
 }
 
@@ -408,6 +384,13 @@ state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 	return 0;
 }
 
+/* The tree's files are freed with files[]. */
+static void
+keep(void *f)
+{
+	(void)f;
+}
+
 void
 state_close(struct state *s)
 {
@@ -420,7 +403,7 @@ state_close(struct state *s)
 		free(s->files[i]);
 	}
 	free(s->files);
-	free(s->by_name);
+	tdestroy(s->by_name, keep);
 	free(s->error);
 	if (s->lockfd >= 0)
 		close(s->lockfd);

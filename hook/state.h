@@ -25,7 +25,7 @@
 
 /* A link's file, as loaded, and its records. */
 struct state_file {
-	char			*name;		/* in links/ */
+	char			*name;		/* in links/; first: by_name's key */
 	int			 changed;
 	int			 grown;		/* holds a record its index entries may not lead to yet */
 	char			**keys;		/* its index entries, as saved */
@@ -39,8 +39,7 @@ struct state {
 	int			 lockfd;
 	struct state_file	**files;	/* each allocated apart: pointers stay good */
 	size_t			 nfiles, files_cap;
-	struct state_file	**by_name;	/* a hash table of files, a cache of files[] */
-	size_t			 by_name_cap;
+	void			*by_name;	/* the same, by name (tsearch) */
 	int			 legacy;	/* the records came from a single state file of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */

@@ -6,8 +6,8 @@
 
 #include "alloc.h"
 
-static void *
-checked(void *p)
+void *
+xchecked(void *p)
 {
 	if (p == NULL) {
 		fputs("vserlink: out of memory\n", stderr);
@@ -19,25 +19,25 @@ checked(void *p)
 void *
 xcalloc(size_t n, size_t size)
 {
-	return checked(calloc(n ? n : 1, size ? size : 1));
+	return xchecked(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *
 xreallocarray(void *p, size_t n, size_t size)
 {
-	return checked(reallocarray(p, n ? n : 1, size ? size : 1));
+	return xchecked(reallocarray(p, n ? n : 1, size ? size : 1));
 }
 
 char *
 xstrdup(const char *s)
 {
-	return checked(strdup(s));
+	return xchecked(strdup(s));
 }
 
 char *
 xstrndup(const char *s, size_t n)
 {
-	return checked(strndup(s, n));
+	return xchecked(strndup(s, n));
 }
 
 char *
@@ -50,5 +50,5 @@ xasprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	return checked(r < 0 ? NULL : s);
+	return xchecked(r < 0 ? NULL : s);
 }

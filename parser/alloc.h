@@ -16,6 +16,8 @@ void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrdup(const char *s);
 char	*xstrndup(const char *s, size_t n);
 char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* p, unless it is NULL (an allocation that failed in another function). */
+void	*xchecked(void *p);
 
 /* Grows *p (of *cap elements) so that it holds at least n + 1 elements. */
 #define GROW(p, n, cap) do {						\
