@@ -41,7 +41,8 @@ VS_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -Iparser -Ihook -Ihook/cmd -It
 # the hook is linked statically, as a position-independent executable (ASLR
 # stays), with its relative relocations packed (DT_RELR, glibc 2.36), and
 # without ICU or liblzma: hook/static_link.c says why and stands in for the
-# few ICU, liblzma and glibc functions it must not reach. tests/bench shows the figures.
+# few ICU, liblzma and glibc functions it must not reach. tests/bench shows
+# the figures.
 # Sanitizer builds link everything dynamically.
 ifeq ($(SANITIZE),1)
   VS_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -20,24 +20,25 @@ state_find_end(struct state *s, const char *link, const char *domain)
 	return NULL;
 }
 
-/* An end that has FIFO st: any, under either name, or (base set) the end at a place, under name k. */
+/* An end that has FIFO st: any, or (base set) the end at that place, under its name k. */
 struct query {
 	const struct stat	*st;
 	const struct timespec	*birth;
 	dev_t			 dir_dev;
 	ino_t			 dir_ino;
 	const char		*base;
+	int			 k;
 };
 
+/* Whether e is what q seeks; *k: under which of its names it has the FIFO. */
 static int
 matches(const struct state_end *e, const struct query *q, int *k)
 {
-	if (q->base != NULL)
-		return e->dir_dev == q->dir_dev && e->dir_ino == q->dir_ino &&
-		    strcmp(strrchr(e->path, '/') + 1, q->base) == 0 &&
-		    state_end_has(e, *k, q->st, q->birth);
+	if (q->base != NULL && (e->dir_dev != q->dir_dev || e->dir_ino != q->dir_ino ||
+	    strcmp(strrchr(e->path, '/') + 1, q->base) != 0))
+		return 0;
 	for (*k = 0; *k < 2; (*k)++)
-		if (state_end_has(e, *k, q->st, q->birth))
+		if ((q->base == NULL || *k == q->k) && state_end_has(e, *k, q->st, q->birth))
 			return 1;
 	return 0;
 }
@@ -72,7 +73,9 @@ struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, int k,
     const struct stat *st, const struct timespec *birth)
 {
-	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base }, &k);
+	int found;
+
+	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &found);
 }
 
 struct state_end *
@@ -183,7 +186,7 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
-	return search(s, &(struct query){ st, birth, 0, 0, NULL }, k);
+	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0 }, k);
 }
 
 void

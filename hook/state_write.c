@@ -131,8 +131,9 @@ index_drop(struct state *s, const char *key, const char *name)
 	char to[NAME_MAX + 1], dir[PATH_MAX];
 	int guest = strncmp(key, "guests/", 7) == 0;
 
-	if ((!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0)) ||
-	    unlinkat(s->dirfd, key, 0) < 0 || !guest)
+	if (!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0))
+		return;
+	if (unlinkat(s->dirfd, key, 0) < 0 || !guest)
 		return;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
 	unlinkat(s->dirfd, dir, AT_REMOVEDIR);

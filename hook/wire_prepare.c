@@ -170,9 +170,9 @@ refuse_unrecorded(struct wiring *w, const struct port_plan *pl, const struct nam
 	return 1;
 }
 
-/* Another end with FIFOs at this end's place is in the way: refused. */
+/* Another end than own with FIFOs at this end's place is in the way: refused. */
 static int
-check_place(struct wiring *w, const struct port_plan *pl)
+check_place(struct wiring *w, const struct port_plan *pl, const struct state_end *own)
 {
 	const struct dir *d = pl->d[0].mine.dir;
 	const struct state_end *e = NULL;
@@ -182,7 +182,7 @@ check_place(struct wiring *w, const struct port_plan *pl)
 		if (pl->d[k].mine.exists)
 			e = state_end_at(&w->s, d->st.st_dev, d->st.st_ino, strrchr(pl->path, '/') + 1,
 			    k, &pl->d[k].mine.st, &pl->d[k].mine.birth);
-	if (e == NULL || (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, w->domain) == 0))
+	if (e == NULL || e == own)
 		return 0;
 	if (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, pl->peer_domain) == 0)
 		wire_refuse_same_path(w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
@@ -239,9 +239,9 @@ plan_link(struct wiring *w, struct port_plan *pl)
 		}
 		name_look(n);
 	}
-	if (check_place(w, pl) < 0)
-		return;
 	own = state_find_end(&w->s, pl->link, w->domain);
+	if (check_place(w, pl, own) < 0)
+		return;
 	plan_peer(w, pl);
 	for (k = 0; k < 2; k++)
 		plan_name(w, pl, own, k);
