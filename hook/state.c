@@ -1,4 +1,4 @@
-/* state.c: the files of the state, their indexes and the lock; see state.h. */
+/* state.c: the files of the state, read, and the lock; see state.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -186,7 +186,18 @@ load_listed(struct state *s, const char *path, char *msg, size_t msglen)
 int
 state_load_all(struct state *s, char *msg, size_t msglen)
 {
+	s->all = 1;
 	return load_listed(s, "links", msg, msglen);
+}
+
+int
+state_load_rest(struct state *s)
+{
+	char msg[PATH_MAX + 256];
+
+	if (s->all || s->error != NULL)
+		return 0;
+	return state_load_all(s, msg, sizeof(msg)) == 0;
 }
 
 int
@@ -251,7 +262,7 @@ file_to_fill(struct state *s, const char *link, int replace)
 		return NULL;
 	if (replace && !f->changed)
 		records_free(&f->r);
-	f->changed = f->grown = 1;
+	f->changed = 1;
 	return f;
 }
 

@@ -3,11 +3,10 @@
  *
  * The records (state_codec.h) are kept a file per link, in links/, so that an
  * event reads and writes only the files of its own links, which hold both
- * ends of each. Two small indexes of symbolic links lead to the file that
- * records a FIFO (fifos/DEV.INO; an end at a place is found through the
- * FIFOs there) and to a guest's ends (guests/GUEST/FILE). An
- * index is a hint: it is written before the record and removed after it,
- * every hit is checked against the file, and a stale one is ignored. An
+ * ends of each. An index of symbolic links, guests/GUEST/FILE, leads to a
+ * guest's ends; it is written before the record and removed after it. A
+ * FIFO is looked up in the files an event loaded for its own links, where it
+ * is recorded unless something is amiss, and only then in every file. An
  * event's changed records are first written together to one file, the
  * intent (state_save_intent), and then each to its link's file (state_save):
  * one write before the steps instead of one a link. All of it is changed
@@ -27,8 +26,7 @@
 struct state_file {
 	char			*name;		/* in links/; first: by_name's key */
 	int			 changed;
-	int			 grown;		/* holds a record its index entries may not lead to yet */
-	char			**keys;		/* its index entries, as saved */
+	char			**keys;		/* its guests' index entries, as saved */
 	size_t			 nkeys;
 	struct state_records	 r;
 };
@@ -40,6 +38,7 @@ struct state {
 	struct state_file	**files;	/* each allocated apart: pointers stay good */
 	size_t			 nfiles, files_cap;
 	void			*by_name;	/* the same, by name (tsearch) */
+	int			 all;		/* every link's file is loaded */
 	int			 legacy;	/* the records came from a single state file of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
@@ -65,10 +64,12 @@ int	state_load(struct state *s, char *msg, size_t msglen);
 /* Reads every link's file (status), or those of guest domain's ends (release). */
 int	state_load_all(struct state *s, char *msg, size_t msglen);
 int	state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen);
+/* Reads the files not read yet, once: nonzero when it did (a failure is state_error's). */
+int	state_load_rest(struct state *s);
 /* Why a lookup could not read a file, or NULL: nothing may be acted on then. */
 const char *state_error(const struct state *s);
 
-/* Writes the files of the links that changed, and their indexes. */
+/* Writes the files of the links that changed, and the guests' index. */
 int	state_save(struct state *s, char *msg, size_t msglen);
 /*
  * Writes the records of the links that changed, all in one file, to be put

@@ -17,16 +17,9 @@ struct state_file *state_file_find(struct state *s, const char *name);
 struct state_file *state_load_file(struct state *s, const char *name);
 /* The same, for the file of link. */
 struct state_file *state_file_of(struct state *s, const char *link);
-/*
- * The index entries, each to free: where the end is that records FIFO
- * dev/ino, and guest domain's link file (file NULL: the directory of all of
- * them).
- */
-char	*state_key_fifo(dev_t dev, ino_t ino);
+/* Guest domain's index entry for link file file (NULL: the directory of all of them), to free. */
 char	*state_key_guest(const char *domain, const char *file);
-/* The file an index entry leads to, in out; -1 when there is none. */
-int	state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1]);
-/* The index entries that lead to file f, from its records. */
+/* The index entries of file f, from its records. */
 void	state_keys_of(const struct state_file *f, char ***keys, size_t *n);
 void	state_free_keys(char **keys, size_t n);
 

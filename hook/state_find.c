@@ -1,6 +1,5 @@
 /* state_find.c: the records in memory, found and changed; see state.h. */
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@ struct query {
 	ino_t			 dir_ino;
 	const char		*base;
 	int			 k;
+	int			 everywhere;	/* not only in the files loaded */
 };
 
 /* Whether e is what q seeks; *k: under which of its names it has the FIFO. */
@@ -44,28 +44,21 @@ matches(const struct state_end *e, const struct query *q, int *k)
 }
 
 /*
- * The FIFO index leads to the file where the FIFO's records are, on disk; a
- * file given a record since it was read may hold one too, so those are
- * looked at as well.
+ * The files loaded first: they hold this guest's links, where a name's FIFO
+ * is recorded unless something is amiss (a crash, a misconfiguration). Only
+ * then, and only when q->everywhere, is every link's file read.
  */
 static struct state_end *
 search(struct state *s, const struct query *q, int *k)
 {
-	char name[NAME_MAX + 1], *key = state_key_fifo(q->st->st_dev, q->st->st_ino);
-	struct state_file *hinted = NULL, *f;
 	size_t i, j;
 
-	if (state_index_get(s, key, name) == 0)
-		hinted = state_load_file(s, name);
-	free(key);
-	for (i = 0; i <= s->nfiles; i++) {
-		f = i == 0 ? hinted : s->files[i - 1];
-		if (f == NULL || (i > 0 && (f == hinted || !f->grown)))
-			continue;
-		for (j = 0; j < f->r.nends; j++)
-			if (matches(f->r.ends[j], q, k))
-				return f->r.ends[j];
-	}
+	do {
+		for (i = 0; i < s->nfiles; i++)
+			for (j = 0; j < s->files[i]->r.nends; j++)
+				if (matches(s->files[i]->r.ends[j], q, k))
+					return s->files[i]->r.ends[j];
+	} while (q->everywhere && state_load_rest(s));
 	return NULL;
 }
 
@@ -75,7 +68,7 @@ state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, in
 {
 	int found;
 
-	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &found);
+	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k, 1 }, &found);
 }
 
 struct state_end *
@@ -87,7 +80,7 @@ state_set_end(struct state *s, const char *link, const char *domain,
 
 	if (f == NULL)
 		return NULL;
-	f->changed = f->grown = 1;
+	f->changed = 1;
 	if (e == NULL)
 		return records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
 	if (strcmp(e->path, path) != 0 || e->dir_dev != dir->st_dev || e->dir_ino != dir->st_ino) {
@@ -174,10 +167,8 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 {
 	struct state_file *f = state_file_of(s, e->link);
 
-	if (f != NULL) {
+	if (f != NULL)
 		f->changed = 1;
-		f->grown |= st != NULL;
-	}
 	memset(&e->fifo[k], 0, sizeof(e->fifo[k]));
 	if (st != NULL)
 		e->fifo[k] = (struct state_fifo){ st->st_dev, st->st_ino, *birth };
@@ -186,17 +177,21 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
-	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0 }, k);
+	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0, 1 }, k);
 }
 
+/*
+ * Only in the files loaded: a FIFO is recorded by the ends of one link, and
+ * the end that loses its name has its link's file loaded.
+ */
 void
 state_forget(struct state *s, const struct stat *st, const struct timespec *birth)
 {
-	const struct state_end *e;
+	struct state_end *e;
 	int k;
 
-	while ((e = state_owner(s, st, birth, &k)) != NULL)
-		state_end_set(s, (struct state_end *)(uintptr_t)e, k, NULL, NULL);
+	while ((e = search(s, &(struct query){ st, birth, 0, 0, NULL, 0, 0 }, &k)) != NULL)
+		state_end_set(s, e, k, NULL, NULL);
 }
 
 void

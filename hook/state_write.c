@@ -1,4 +1,4 @@
-/* state_write.c: the links' files and their indexes, written; see state.h. */
+/* state_write.c: the links' files and the guests' index, written; see state.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,15 +12,8 @@
 #include "state_file.h"
 
 #define STATE_TMP	"state.new"
-#define INDEX_TMP	"index.new"
 
-/* --- the indexes --- */
-
-char *
-state_key_fifo(dev_t dev, ino_t ino)
-{
-	return xasprintf("fifos/%llu.%llu", (unsigned long long)dev, (unsigned long long)ino);
-}
+/* --- the guests' index --- */
 
 char *
 state_key_guest(const char *domain, const char *file)
@@ -43,28 +36,12 @@ has_key(char **keys, size_t n, const char *key)
 void
 state_keys_of(const struct state_file *f, char ***keys, size_t *n)
 {
-	size_t i, cap = 0;
-	int k;
+	size_t i;
 
-	*keys = NULL;
+	*keys = xcalloc(f->r.nends + 1, sizeof(**keys));
 	*n = 0;
-	for (i = 0; i < f->r.nends; i++) {
-		const struct state_end *e = f->r.ends[i];
-		char *key[3] = { state_key_guest(e->domain, f->name), NULL, NULL };
-
-		for (k = 0; k < 2; k++)
-			if (e->fifo[k].ino != 0)
-				key[1 + k] = state_key_fifo(e->fifo[k].dev, e->fifo[k].ino);
-		/* Both ends of a link record the same FIFOs: each key once. */
-		for (k = 0; k < 3; k++) {
-			if (key[k] == NULL || has_key(*keys, *n, key[k])) {
-				free(key[k]);
-				continue;
-			}
-			GROW(*keys, *n, cap);
-			(*keys)[(*n)++] = key[k];
-		}
-	}
+	for (i = 0; i < f->r.nends; i++)
+		(*keys)[(*n)++] = state_key_guest(f->r.ends[i]->domain, f->name);
 }
 
 void
@@ -75,65 +52,33 @@ state_free_keys(char **keys, size_t n)
 	free(keys);
 }
 
-int
-state_index_get(struct state *s, const char *key, char out[NAME_MAX + 1])
-{
-	ssize_t n;
-
-	if (s->dirfd < 0 || (n = readlinkat(s->dirfd, key, out, NAME_MAX)) <= 0)
-		return -1;
-	out[n] = '\0';
-	return 0;
-}
-
-/* Makes the directories of key (in the state directory, which only root may write). */
-static void
-key_dirs(struct state *s, const char *key)
-{
-	char path[PATH_MAX];
-	char *slash;
-
-	snprintf(path, sizeof(path), "%s", key);
-	for (slash = strchr(path, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdirat(s->dirfd, path, 0700);
-		*slash = '/';
-	}
-}
-
-/* key -> name, replacing what was there (a stale hint) in one step. */
+/*
+ * An entry guests/GUEST/FILE says that guest has an end in links/FILE; it is
+ * named after the file, so one that exists already is right.
+ */
 static int
 index_put(struct state *s, const char *key, const char *name)
 {
-	if (symlinkat(name, s->dirfd, key) == 0)
+	char dir[PATH_MAX];
+
+	if (symlinkat(name, s->dirfd, key) == 0 || errno == EEXIST)
 		return 0;
-	if (errno == ENOENT) {
-		key_dirs(s, key);
-		if (symlinkat(name, s->dirfd, key) == 0)
-			return 0;
-	}
-	if (errno != EEXIST)
+	if (errno != ENOENT)
 		return -1;
-	if (symlinkat(name, s->dirfd, INDEX_TMP) < 0 &&
-	    (errno != EEXIST || unlinkat(s->dirfd, INDEX_TMP, 0) < 0 ||
-	    symlinkat(name, s->dirfd, INDEX_TMP) < 0))
-		return -1;
-	return renameat(s->dirfd, INDEX_TMP, s->dirfd, key);
+	/* In the state directory, which only root may write. */
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
+	mkdirat(s->dirfd, "guests", 0700);
+	mkdirat(s->dirfd, dir, 0700);
+	return symlinkat(name, s->dirfd, key) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/*
- * Removes key if it leads to name (a guest's entry is named after its file:
- * it leads nowhere else); a guest's directory goes with its last link.
- */
+/* A guest's directory goes with its last entry. */
 static void
-index_drop(struct state *s, const char *key, const char *name)
+index_drop(struct state *s, const char *key)
 {
-	char to[NAME_MAX + 1], dir[PATH_MAX];
-	int guest = strncmp(key, "guests/", 7) == 0;
+	char dir[PATH_MAX];
 
-	if (!guest && (state_index_get(s, key, to) < 0 || strcmp(to, name) != 0))
-		return;
-	if (unlinkat(s->dirfd, key, 0) < 0 || !guest)
+	if (unlinkat(s->dirfd, key, 0) < 0)
 		return;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
 	unlinkat(s->dirfd, dir, AT_REMOVEDIR);
@@ -197,7 +142,7 @@ write_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 	return -1;
 }
 
-/* A file and its indexes: new entries before the records, old ones after. */
+/* A file and its guests' entries: new entries before the records, old ones after. */
 static int
 save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 {
@@ -218,11 +163,11 @@ save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 	}
 	for (i = 0; i < f->nkeys; i++)
 		if (!has_key(keys, n, f->keys[i]))
-			index_drop(s, f->keys[i], f->name);
+			index_drop(s, f->keys[i]);
 	state_free_keys(f->keys, f->nkeys);
 	f->keys = keys;
 	f->nkeys = n;
-	f->changed = f->grown = 0;
+	f->changed = 0;
 	return 0;
 }
 
