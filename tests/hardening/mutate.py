@@ -27,6 +27,8 @@ MUTANTS = [
      "\tif (n->exists && !(name_is(n, own, k) || state_owner(&w->s, &n->st, &n->birth, &(int){0})) && refuse_unrecorded(w, pl, n, k))", 1),
     ("place-identity", "ends are compared by directory and name, not by spelling",
      "hook/wire_prepare.c", "\t\tif (pl->d[k].mine.exists)\n\t\t\te = state_end_at(", "\t\tif (0)\n\t\t\te = state_end_at(", 1),
+    ("lookup-everywhere", "a FIFO no file loaded records is sought in every link's file",
+     "hook/state_find.c", "\t} while (q->everywhere && state_load_rest(s));", "\t} while (0);", 1),
     ("drain-cap", "a drain reads at most the pipe's capacity",
      "hook/fsops.c", "\tif ((cap = fcntl(fd, F_GETPIPE_SZ)) < 0)\n\t\tcap = 65536;", "\tcap = LONG_MAX;", 1),
     ("birth-time", "a FIFO is the hook's only if its birth time matches the record too",
