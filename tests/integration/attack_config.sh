@@ -108,6 +108,17 @@ state_case "a FIFO as a link's state file" "$STATE/links/port1: is not a regular
 rm "$STATE/links/port1" && ln -s /etc/passwd "$STATE/links/port1"
 state_case "a symbolic link as a link's state file" "$STATE/links/port1: "
 rm "$STATE/links/port1"
+# Another link's file is read only when a name of this end holds a FIFO that
+# the files of its own links do not record.
+printf 'vserlink-state 2\nrm -rf /\n' >"$STATE/links/other"
+check "another link's file that cannot be read: a guest whose names are in order starts (exit 0)" \
+	hook guesta prepare begin <"$T/a.xml"
+check "  and stops" hook guesta release end <"$T/a.xml"
+mkfifo "$P/a1.in"
+check "  a FIFO at its name that its link does not record: every link's file is read, and the start refused naming that one" \
+	refused "$STATE/links/other:2: not a line vserlink wrote" guesta prepare begin <"$T/a.xml"
+check "  and the FIFO too" err_has "$P/a1.in: is a FIFO that vserlink did not create"
+rm "$P/a1.in" "$STATE/links/other"
 check "after all of it the guest starts" hook guesta prepare begin <"$T/a.xml"
 hook guesta release end <"$T/a.xml"
 
