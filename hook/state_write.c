@@ -52,6 +52,13 @@ state_free_keys(char **keys, size_t n)
 	free(keys);
 }
 
+/* The directory of an entry: guests/GUEST. */
+static void
+key_dir(const char *key, char dir[PATH_MAX])
+{
+	snprintf(dir, PATH_MAX, "%.*s", (int)(strrchr(key, '/') - key), key);
+}
+
 /*
  * An entry guests/GUEST/FILE says that guest has an end in links/FILE; it is
  * named after the file, so one that exists already is right.
@@ -66,7 +73,7 @@ index_put(struct state *s, const char *key, const char *name)
 	if (errno != ENOENT)
 		return -1;
 	/* In the state directory, which only root may write. */
-	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
+	key_dir(key, dir);
 	mkdirat(s->dirfd, "guests", 0700);
 	mkdirat(s->dirfd, dir, 0700);
 	return symlinkat(name, s->dirfd, key) == 0 || errno == EEXIST ? 0 : -1;
@@ -80,7 +87,7 @@ index_drop(struct state *s, const char *key)
 
 	if (unlinkat(s->dirfd, key, 0) < 0)
 		return;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(key, '/') - key), key);
+	key_dir(key, dir);
 	unlinkat(s->dirfd, dir, AT_REMOVEDIR);
 }
 
