@@ -58,12 +58,8 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 
 /* --- reading a file --- */
 
-/*
- * Adds the records of file path (in state_dir) to r: 0; 1 when there is no
- * such file (it holds none); -1 with a reason in msg.
- */
-static int
-read_records(struct state *s, const char *path, struct state_records *r, char *msg,
+int
+state_read_records(struct state *s, const char *path, struct state_records *r, char *msg,
     size_t msglen)
 {
 	int fd = openat(s->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -102,8 +98,8 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-struct state_file *
-state_file_find(struct state *s, const char *name)
+static struct state_file *
+file_find(struct state *s, const char *name)
 {
 	void *hit = tfind(&name, &s->by_name, cmp_name);
 
@@ -130,12 +126,12 @@ state_load_file(struct state *s, const char *name)
 	struct state_records r = { 0 };
 	struct state_file *f;
 
-	if ((f = state_file_find(s, name)) != NULL || s->error != NULL)
+	if ((f = file_find(s, name)) != NULL || s->error != NULL)
 		return f;
-	/* A single file of before holds everything; the links' files are not read. */
+	/* A layout of before holds everything; the guests' files are not read. */
 	if (!s->legacy && s->dirfd >= 0) {
-		snprintf(shown, sizeof(shown), "links/%s", name);
-		if (read_records(s, shown, &r, msg, sizeof(msg)) < 0) {
+		snprintf(shown, sizeof(shown), STATE_FILES "/%s", name);
+		if (state_read_records(s, shown, &r, msg, sizeof(msg)) < 0) {
 			records_free(&r);
 			s->error = xstrdup(msg);
 			return NULL;
@@ -143,51 +139,53 @@ state_load_file(struct state *s, const char *name)
 	}
 	f = file_add(s, name);
 	f->r = r;
-	state_keys_of(f, &f->keys, &f->nkeys);
 	return f;
 }
 
 struct state_file *
-state_file_of(struct state *s, const char *link)
+state_file_of(struct state *s, const char *domain)
 {
 	char name[NAME_MAX + 1];
 
-	state_fname(link, name);
+	state_fname(domain, name);
 	return state_load_file(s, name);
 }
 
-/* Reads the files that the entries of directory path (in state_dir) name. */
 static int
-load_listed(struct state *s, const char *path, char *msg, size_t msglen)
+not_dot(const struct dirent *d)
 {
-	struct dirent *d;
-	DIR *dir;
-	int fd;
+	return d->d_name[0] != '.';
+}
 
+/*
+ * Reads every guest's file, in the order of their names: a FIFO two ends
+ * record is then shown as the same one's whatever order the files were made in.
+ */
+int
+state_load_all(struct state *s, char *msg, size_t msglen)
+{
+	struct dirent **d = NULL;
+	int fd, i, n = -1;
+
+	s->all = 1;
 	if (s->legacy || s->dirfd < 0)
 		return 0;
-	fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
+	fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		n = scandirat(fd, ".", &d, not_dot, alphasort);
+		close(fd);
 	}
-	while ((d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.' && state_load_file(s, d->d_name) == NULL)
-			break;
-	closedir(dir);
+	for (i = 0; i < n; i++) {
+		if (s->error == NULL)
+			(void)state_load_file(s, d[i]->d_name);
+		free(d[i]);
+	}
+	free(d);
 	if (s->error != NULL) {
 		snprintf(msg, msglen, "%s", s->error);
 		return -1;
 	}
 	return 0;
-}
-
-int
-state_load_all(struct state *s, char *msg, size_t msglen)
-{
-	s->all = 1;
-	return load_listed(s, "links", msg, msglen);
 }
 
 int
@@ -203,137 +201,16 @@ state_load_rest(struct state *s)
 int
 state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen)
 {
-	char *path = state_key_guest(domain, NULL);
-	int rc = load_listed(s, path, msg, msglen);
-
-	free(path);
-	return rc;
+	if (state_file_of(s, domain) != NULL)
+		return 0;
+	snprintf(msg, msglen, "%s", s->error);
+	return -1;
 }
 
 const char *
 state_error(const struct state *s)
 {
 	return s->error;
-}
-
-/* --- a single state file of before --- */
-
-/*
- * Version 1 kept the hook's FIFOs in one list, tied to no name. Each goes to
- * the end's name it is found under now, and the rest is forgotten: what was
- * linked goes on working, and nothing else is taken for the hook's.
- */
-static void
-adopt_v1_fifos(const struct state_records *legacy, struct state_end *e)
-{
-	char name[NAME_MAX + 1], msg[PATH_MAX + 128];
-	struct timespec birth;
-	struct stat st;
-	size_t i;
-	int fd, k;
-
-	if ((fd = fs_open_parent(e->path, msg, sizeof(msg))) < 0)
-		return;
-	if (fstat(fd, &st) == 0) {
-		e->dir_dev = st.st_dev;
-		e->dir_ino = st.st_ino;
-	}
-	for (k = 0; k < 2; k++) {
-		snprintf(name, sizeof(name), "%s%s", strrchr(e->path, '/') + 1, fifo_suffix[k]);
-		if (fs_lstat_birth(fd, name, &st, &birth) < 0)
-			continue;
-		for (i = 0; i < legacy->nv1; i++)
-			if (state_end_has(&(struct state_end){ .fifo = { legacy->v1[i] } }, 0, &st, &birth))
-				e->fifo[k] = (struct state_fifo){ st.st_dev, st.st_ino, birth };
-	}
-	close(fd);
-}
-
-/*
- * A link's file to put records in: emptied first when they replace its own
- * (an intent holds whole files); NULL when it cannot be read.
- */
-static struct state_file *
-file_to_fill(struct state *s, const char *link, int replace)
-{
-	struct state_file *f = state_file_of(s, link);
-
-	if (f == NULL)
-		return NULL;
-	if (replace && !f->changed)
-		records_free(&f->r);
-	f->changed = 1;
-	return f;
-}
-
-/*
- * Each end of a single file of before, or of an intent, goes to its link's
- * file, with its pending names.
- */
-static void
-spread(struct state *s, struct state_records *from, int replace)
-{
-	struct state_end *e;
-	struct state_file *f;
-	size_t i;
-
-	for (i = 0; i < from->npending; i++) {
-		e = (struct state_end *)(uintptr_t)records_end_of_name(from,
-		    from->pending[i].domain, from->pending[i].path);
-		if (e != NULL && (f = file_to_fill(s, e->link, replace)) != NULL)
-			records_add_pending(&f->r, from->pending[i].domain, from->pending[i].path);
-	}
-	for (i = 0; i < from->nends; i++) {
-		e = from->ends[i];
-		if (from->v1_file)
-			adopt_v1_fifos(from, e);
-		if ((f = file_to_fill(s, e->link, replace)) == NULL)
-			break;
-		GROW(f->r.ends, f->r.nends, f->r.ends_cap);
-		f->r.ends[f->r.nends++] = e;
-	}
-	/* The first i went over; the rest, if a file could not be read, go with from. */
-	memmove(from->ends, from->ends + i, (from->nends - i) * sizeof(*from->ends));
-	from->nends -= i;
-	records_free(from);
-}
-
-/* Spreads the records of file path: 1; 0 when there is no such file; -1 with a reason in msg. */
-static int
-read_spread(struct state *s, const char *path, int replace, char *msg, size_t msglen)
-{
-	struct state_records r = { 0 };
-	int rc = read_records(s, path, &r, msg, msglen);
-
-	if (rc != 0) {
-		records_free(&r);
-		return rc < 0 ? -1 : 0;
-	}
-	spread(s, &r, replace);
-	return 1;
-}
-
-int
-state_load(struct state *s, char *msg, size_t msglen)
-{
-	int rc;
-
-	if (s->dirfd < 0)
-		return 0;
-	/* A single file of before holds every record: links/ is not read then. */
-	s->legacy = 1;
-	if ((rc = read_spread(s, STATE_LEGACY_FILE, 0, msg, msglen)) != 1) {
-		s->legacy = 0;
-		if (rc == 0 && (rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1)
-			s->intent = 1;
-	}
-	if (rc < 0)
-		return -1;
-	if (s->error != NULL) {
-		snprintf(msg, msglen, "%s", s->error);
-		return -1;
-	}
-	return rc == 1 && s->lockfd >= 0 ? state_save(s, msg, msglen) : 0;
 }
 
 /* --- opening, locking, closing --- */
@@ -410,7 +287,6 @@ state_close(struct state *s)
 	for (i = 0; i < s->nfiles; i++) {
 		records_free(&s->files[i]->r);
 		free(s->files[i]->name);
-		state_free_keys(s->files[i]->keys, s->files[i]->nkeys);
 		free(s->files[i]);
 	}
 	free(s->files);

@@ -1,19 +1,17 @@
 /*
  * state.h: what the hook remembers between events, in state_dir.
  *
- * The records (state_codec.h) are kept a file per link, in links/, so that an
- * event reads and writes only the files of its own links, which hold both
- * ends of each. An index of symbolic links, guests/GUEST/FILE, leads to a
- * guest's ends; it is written before the record and removed after it. A
- * FIFO is looked up in the files an event loaded for its own links, where it
- * is recorded unless something is amiss, and only then in every file. An
- * event's changed records are first written together to one file, the
- * intent (state_save_intent), and then each to its link's file (state_save):
- * one write before the steps instead of one a link. All of it is changed
- * under one exclusive lock, so that hooks for different guests, which
- * libvirt runs concurrently, see each other's work whole.
- * A peer's hook learns the path of its peer's end from here: a hook must
- * never ask libvirt (it would deadlock the daemon).
+ * The records (state_codec.h) are kept a file per guest, in domains/, which
+ * holds the guest's ends and pending names: an event reads its own guest's
+ * file and its peers', and writes those it changes. A FIFO is looked up in
+ * the files an event loaded, where it is recorded unless something is amiss,
+ * and only then in every file. An event's changed records are first written
+ * together to one file, the intent (state_save_intent), and then each to its
+ * guest's file (state_save): one write before the steps instead of one a
+ * guest. All of it is changed under one exclusive lock, so that hooks for
+ * different guests, which libvirt runs concurrently, see each other's work
+ * whole. A peer's hook learns the path of its peer's end from here: a hook
+ * must never ask libvirt (it would deadlock the daemon).
  */
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
@@ -22,12 +20,11 @@
 
 #include "state_codec.h"
 
-/* A link's file, as loaded, and its records. */
+/* A guest's file, as loaded, and its records. */
 struct state_file {
-	char			*name;		/* in links/; first: by_name's key */
+	char			*name;		/* in domains/; first: by_name's key */
 	int			 changed;
-	char			**keys;		/* its guests' index entries, as saved */
-	size_t			 nkeys;
+	int			 sorted;	/* its ends are in the order of their links */
 	struct state_records	 r;
 };
 
@@ -38,8 +35,8 @@ struct state {
 	struct state_file	**files;	/* each allocated apart: pointers stay good */
 	size_t			 nfiles, files_cap;
 	void			*by_name;	/* the same, by name (tsearch) */
-	int			 all;		/* every link's file is loaded */
-	int			 legacy;	/* the records came from a single state file of before */
+	int			 all;		/* every guest's file is loaded */
+	int			 legacy;	/* the records came from a layout of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
 	char			*error;		/* why a file could not be read */
 };
@@ -56,12 +53,13 @@ int	state_open(struct state *s, const char *dir, int create, char *msg,
 int	state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen);
 
 /*
- * Reads a single state file of an earlier version, if there is one: under
- * the lock it is then spread over the links' files and removed. Link files
- * are read when a lookup needs them. 0, or -1 with a reason in msg.
+ * Reads the state of an earlier layout, if there is one (a single file, or
+ * a file per link): under the lock it is then spread over the guests' files
+ * and removed. Guests' files are read when a lookup needs them. 0, or -1
+ * with a reason in msg.
  */
 int	state_load(struct state *s, char *msg, size_t msglen);
-/* Reads every link's file (status), or those of guest domain's ends (release). */
+/* Reads every guest's file (status), or guest domain's own (release). */
 int	state_load_all(struct state *s, char *msg, size_t msglen);
 int	state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen);
 /* Reads the files not read yet, once: nonzero when it did (a failure is state_error's). */
@@ -69,10 +67,10 @@ int	state_load_rest(struct state *s);
 /* Why a lookup could not read a file, or NULL: nothing may be acted on then. */
 const char *state_error(const struct state *s);
 
-/* Writes the files of the links that changed, and the guests' index. */
+/* Writes the files of the guests whose records changed. */
 int	state_save(struct state *s, char *msg, size_t msglen);
 /*
- * Writes the records of the links that changed, all in one file, to be put
+ * Writes the records of the guests that changed, all in one file, to be put
  * in their files by the state_save that follows, or by the next locked
  * state_load if the run dies before it.
  */
@@ -113,11 +111,9 @@ void	state_forget(struct state *s, const struct stat *st, const struct timespec 
 const struct state_end *state_owner(struct state *s, const struct stat *st,
 	    const struct timespec *birth, int *k);
 
-/* path: P.in or P.out of guest domain's end of link. */
-void	state_add_pending(struct state *s, const char *link, const char *domain,
-	    const char *path);
-int	state_is_pending(struct state *s, const char *link, const char *domain,
-	    const char *path);
+/* path: P.in or P.out of one of guest domain's ends. */
+void	state_add_pending(struct state *s, const char *domain, const char *path);
+int	state_is_pending(struct state *s, const char *domain, const char *path);
 void	state_clear_pending(struct state *s, const char *domain);
 
 #endif

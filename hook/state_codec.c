@@ -111,7 +111,7 @@ codec_encode_head(FILE *f)
 void
 codec_encode_ends(FILE *f, const struct state_records *r)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < r->nends; i++) {
 		const struct state_end *e = r->ends[i];
@@ -125,14 +125,12 @@ codec_encode_ends(FILE *f, const struct state_records *r)
 		put_fifo(f, &e->fifo[0]);
 		put_fifo(f, &e->fifo[1]);
 		putc('\n', f);
-		for (j = 0; j < r->npending; j++) {
-			if (records_end_of_name(r, r->pending[j].domain, r->pending[j].path) != e)
-				continue;
-			fputs("pending", f);
-			put_field(f, r->pending[j].domain);
-			put_field(f, r->pending[j].path);
-			putc('\n', f);
-		}
+	}
+	for (i = 0; i < r->npending; i++) {
+		fputs("pending", f);
+		put_field(f, r->pending[i].domain);
+		put_field(f, r->pending[i].path);
+		putc('\n', f);
 	}
 }
 

@@ -76,8 +76,8 @@ const struct state_end *records_end_of_name(const struct state_records *r,
 unsigned codec_decode(char *text, struct state_records *r);
 
 /*
- * A file: its first line, then r's ends, each with its pending names; the
- * ends of several records after one first line read back as one file.
+ * A file: its first line, then r's ends and pending names; the records of
+ * several files after one first line read back as one file.
  */
 void	codec_encode_head(FILE *f);
 void	codec_encode_ends(FILE *f, const struct state_records *r);

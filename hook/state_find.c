@@ -1,5 +1,6 @@
 /* state_find.c: the records in memory, found and changed; see state.h. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +8,31 @@
 #include "alloc.h"
 #include "state_file.h"
 
+static int
+cmp_end(const void *a, const void *b)
+{
+	const struct state_end *x = *(struct state_end *const *)a, *y = *(struct state_end *const *)b;
+	int c = strcmp(x->link, y->link);
+
+	return c != 0 ? c : strcmp(x->domain, y->domain);
+}
+
+/* A guest's ends are sought by link: sorted the first time, kept so (state_set_end). */
 struct state_end *
 state_find_end(struct state *s, const char *link, const char *domain)
 {
-	struct state_file *f = state_file_of(s, link);
-	size_t i;
+	struct state_file *f = state_file_of(s, domain);
+	struct state_end key, *k = &key, **hit;
 
-	for (i = 0; f != NULL && i < f->r.nends; i++)
-		if (strcmp(f->r.ends[i]->link, link) == 0 && strcmp(f->r.ends[i]->domain, domain) == 0)
-			return f->r.ends[i];
-	return NULL;
+	if (f == NULL)
+		return NULL;
+	if (!f->sorted)
+		qsort(f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_end);
+	f->sorted = 1;
+	key.link = (char *)(uintptr_t)link;
+	key.domain = (char *)(uintptr_t)domain;
+	hit = bsearch(&k, f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_end);
+	return hit != NULL ? *hit : NULL;
 }
 
 /* An end that has FIFO st: any, or (base set) the end at that place, under its name k. */
@@ -44,9 +60,9 @@ matches(const struct state_end *e, const struct query *q, int *k)
 }
 
 /*
- * The files loaded first: they hold this guest's links, where a name's FIFO
+ * The files loaded first: this guest's and its peers', where a name's FIFO
  * is recorded unless something is amiss (a crash, a misconfiguration). Only
- * then, and only when q->everywhere, is every link's file read.
+ * then, and only when q->everywhere, is every guest's file read.
  */
 static struct state_end *
 search(struct state *s, const struct query *q, int *k)
@@ -76,13 +92,23 @@ state_set_end(struct state *s, const char *link, const char *domain,
     const char *path, const struct stat *dir)
 {
 	struct state_end *e = state_find_end(s, link, domain);
-	struct state_file *f = state_file_of(s, link);
+	struct state_file *f = state_file_of(s, domain);
 
 	if (f == NULL)
 		return NULL;
 	f->changed = 1;
-	if (e == NULL)
-		return records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
+	if (e == NULL) {
+		struct state_end **v;
+		size_t i;
+
+		e = records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
+		/* Moved to its place among the others, which state_find_end sorted. */
+		v = f->r.ends;
+		for (i = f->r.nends - 1; i > 0 && cmp_end(&v[i - 1], &e) > 0; i--)
+			v[i] = v[i - 1];
+		v[i] = e;
+		return e;
+	}
 	if (strcmp(e->path, path) != 0 || e->dir_dev != dir->st_dev || e->dir_ino != dir->st_ino) {
 		free(e->path);
 		e->path = xstrdup(path);
@@ -96,15 +122,21 @@ state_set_end(struct state *s, const char *link, const char *domain,
 int
 state_has_domain(struct state *s, const char *domain)
 {
-	char *key = state_key_guest(domain, NULL);
+	const char *other[] = { STATE_INTENT, STATE_LEGACY_FILE, STATE_LEGACY_LINKS };
+	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
 	struct stat st;
-	int has;
+	size_t i;
 
-	has = s->dirfd >= 0 && (fstatat(s->dirfd, key, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    fstatat(s->dirfd, STATE_LEGACY_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    fstatat(s->dirfd, STATE_INTENT, &st, AT_SYMLINK_NOFOLLOW) == 0);
-	free(key);
-	return has;
+	if (s->dirfd < 0)
+		return 0;
+	state_fname(domain, path + snprintf(path, sizeof(path), "%s/", STATE_FILES));
+	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	/* Records that the next locked event puts in the guests' files. */
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (fstatat(s->dirfd, other[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return 1;
+	return 0;
 }
 
 size_t
@@ -165,7 +197,7 @@ void
 state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st,
     const struct timespec *birth)
 {
-	struct state_file *f = state_file_of(s, e->link);
+	struct state_file *f = state_file_of(s, e->domain);
 
 	if (f != NULL)
 		f->changed = 1;
@@ -182,7 +214,7 @@ state_owner(struct state *s, const struct stat *st, const struct timespec *birth
 
 /*
  * Only in the files loaded: a FIFO is recorded by the ends of one link, and
- * the end that loses its name has its link's file loaded.
+ * an event loads the files of both ends of each of its links.
  */
 void
 state_forget(struct state *s, const struct stat *st, const struct timespec *birth)
@@ -195,9 +227,9 @@ state_forget(struct state *s, const struct stat *st, const struct timespec *birt
 }
 
 void
-state_add_pending(struct state *s, const char *link, const char *domain, const char *path)
+state_add_pending(struct state *s, const char *domain, const char *path)
 {
-	struct state_file *f = state_file_of(s, link);
+	struct state_file *f = state_file_of(s, domain);
 
 	if (f != NULL) {
 		records_add_pending(&f->r, domain, path);
@@ -206,9 +238,9 @@ state_add_pending(struct state *s, const char *link, const char *domain, const c
 }
 
 int
-state_is_pending(struct state *s, const char *link, const char *domain, const char *path)
+state_is_pending(struct state *s, const char *domain, const char *path)
 {
-	struct state_file *f = state_file_of(s, link);
+	struct state_file *f = state_file_of(s, domain);
 	size_t i;
 
 	for (i = 0; f != NULL && i < f->r.npending; i++)

@@ -1,4 +1,5 @@
-/* state_write.c: the links' files and the guests' index, written; see state.h. */
+/* state_write.c: the guests' files written, and the layouts of before removed; see state.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,84 +13,6 @@
 #include "state_file.h"
 
 #define STATE_TMP	"state.new"
-
-/* --- the guests' index --- */
-
-char *
-state_key_guest(const char *domain, const char *file)
-{
-	char name[NAME_MAX + 1];
-
-	state_fname(domain, name);
-	return file != NULL ? xasprintf("guests/%s/%s", name, file) : xasprintf("guests/%s", name);
-}
-
-static int
-has_key(char **keys, size_t n, const char *key)
-{
-	while (n-- > 0)
-		if (strcmp(keys[n], key) == 0)
-			return 1;
-	return 0;
-}
-
-void
-state_keys_of(const struct state_file *f, char ***keys, size_t *n)
-{
-	size_t i;
-
-	*keys = xcalloc(f->r.nends + 1, sizeof(**keys));
-	*n = 0;
-	for (i = 0; i < f->r.nends; i++)
-		(*keys)[(*n)++] = state_key_guest(f->r.ends[i]->domain, f->name);
-}
-
-void
-state_free_keys(char **keys, size_t n)
-{
-	while (n-- > 0)
-		free(keys[n]);
-	free(keys);
-}
-
-/* The directory of an entry: guests/GUEST. */
-static void
-key_dir(const char *key, char dir[PATH_MAX])
-{
-	snprintf(dir, PATH_MAX, "%.*s", (int)(strrchr(key, '/') - key), key);
-}
-
-/*
- * An entry guests/GUEST/FILE says that guest has an end in links/FILE; it is
- * named after the file, so one that exists already is right.
- */
-static int
-index_put(struct state *s, const char *key, const char *name)
-{
-	char dir[PATH_MAX];
-
-	if (symlinkat(name, s->dirfd, key) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	/* In the state directory, which only root may write. */
-	key_dir(key, dir);
-	mkdirat(s->dirfd, "guests", 0700);
-	mkdirat(s->dirfd, dir, 0700);
-	return symlinkat(name, s->dirfd, key) == 0 || errno == EEXIST ? 0 : -1;
-}
-
-/* A guest's directory goes with its last entry. */
-static void
-index_drop(struct state *s, const char *key)
-{
-	char dir[PATH_MAX];
-
-	if (unlinkat(s->dirfd, key, 0) < 0)
-		return;
-	key_dir(key, dir);
-	unlinkat(s->dirfd, dir, AT_REMOVEDIR);
-}
 
 /* --- saving --- */
 
@@ -125,7 +48,7 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 	}
 	FAULT_POINT("state_save: written, before rename");
 	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
-	    (errno != ENOENT || mkdirat(s->dirfd, "links", 0700) < 0 ||
+	    (errno != ENOENT || mkdirat(s->dirfd, STATE_FILES, 0700) < 0 ||
 	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
@@ -134,47 +57,77 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 	return 0;
 }
 
-/* Replaces links/NAME with f's records, or removes it when it has none. */
+/* Replaces domains/NAME with f's records, or removes it when it has none. */
 static int
 write_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
 {
-	char path[NAME_MAX + 8];
+	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
 
-	snprintf(path, sizeof(path), "links/%s", f->name);
-	if (f->r.nends > 0)
-		return write_records(s, path, &f, 1, msg, msglen);
-	if (unlinkat(s->dirfd, path, 0) == 0 || errno == ENOENT)
-		return 0;
-	snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
-	return -1;
-}
-
-/* A file and its guests' entries: new entries before the records, old ones after. */
-static int
-save_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
-{
-	char **keys;
-	size_t i, n;
-
-	state_keys_of(f, &keys, &n);
-	for (i = 0; i < n; i++) {
-		if (!has_key(f->keys, f->nkeys, keys[i]) && index_put(s, keys[i], f->name) < 0) {
-			snprintf(msg, msglen, "%s/%s: %s", s->dir, keys[i], strerror(errno));
-			state_free_keys(keys, n);
+	snprintf(path, sizeof(path), "%s/%s", STATE_FILES, f->name);
+	if (f->r.nends > 0) {
+		if (write_records(s, path, &f, 1, msg, msglen) < 0)
 			return -1;
-		}
-	}
-	if (write_file(s, f, msg, msglen) < 0) {
-		state_free_keys(keys, n);
+	} else if (unlinkat(s->dirfd, path, 0) < 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < f->nkeys; i++)
-		if (!has_key(keys, n, f->keys[i]))
-			index_drop(s, f->keys[i]);
-	state_free_keys(f->keys, f->nkeys);
-	f->keys = keys;
-	f->nkeys = n;
 	f->changed = 0;
+	return 0;
+}
+
+/*
+ * Removes directory path (in dirfd) with what is in it, depth levels deep:
+ * links.old/, and the indexes of before (guests/GUEST/FILE, fifos/,
+ * places/), which nothing reads.
+ */
+static void
+remove_tree(int dirfd, const char *path, int depth)
+{
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+		    unlinkat(fd, d->d_name, 0) < 0 && errno == EISDIR && depth > 1)
+			remove_tree(fd, d->d_name, depth - 1);
+	closedir(dir);
+	unlinkat(dirfd, path, AT_REMOVEDIR);
+}
+
+void
+state_tidy(struct state *s)
+{
+	remove_tree(s->dirfd, STATE_LINKS_OLD, 1);
+}
+
+/*
+ * The layout of before goes once the guests' files hold its records: links/
+ * in one step, by a rename (a run that dies after it has nothing left to
+ * read there, and the next one removes links.old/), then the single file of
+ * before.
+ */
+static int
+retire_legacy(struct state *s)
+{
+	const char *index[] = { "guests", "fifos", "places" };
+	size_t i;
+
+	state_tidy(s);
+	for (i = 0; i < sizeof(index) / sizeof(index[0]); i++)
+		remove_tree(s->dirfd, index[i], 2);
+	if (renameat(s->dirfd, STATE_LEGACY_LINKS, s->dirfd, STATE_LINKS_OLD) < 0 && errno != ENOENT)
+		return -1;
+	FAULT_POINT("state_save: links/ of before renamed away");
+	if (unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT)
+		return -1;
+	state_tidy(s);
 	return 0;
 }
 
@@ -188,12 +141,12 @@ state_save(struct state *s, char *msg, size_t msglen)
 		return -1;
 	}
 	for (i = 0; i < s->nfiles; i++)
-		if (s->files[i]->changed && save_file(s, s->files[i], msg, msglen) < 0)
+		if (s->files[i]->changed && write_file(s, s->files[i], msg, msglen) < 0)
 			return -1;
-	/* Spread over the links' files now: the single file of before, or the intent, goes. */
-	if ((s->legacy && unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT) ||
+	/* In the guests' files now: the layout of before, or the intent, goes. */
+	if ((s->legacy && retire_legacy(s) < 0) ||
 	    (s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_FILE :
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_LINKS :
 		    STATE_INTENT, strerror(errno));
 		return -1;
 	}

@@ -36,7 +36,7 @@ own_end(struct wiring *w, const struct port_plan *pl)
 static void
 forget_before_unlink(struct wiring *w, struct state_end *e, int k, const struct name *n)
 {
-	state_add_pending(&w->s, e->link, w->domain, n->full);
+	state_add_pending(&w->s, w->domain, n->full);
 	state_end_set(&w->s, e, k, NULL, NULL);
 	if (n->st.st_nlink == 1)
 		state_forget(&w->s, &n->st, &n->birth);
@@ -69,7 +69,7 @@ record_intent(struct wiring *w)
 		if (s->op == STEP_UNLINK)
 			forget_before_unlink(w, own_end(w, s->pl), s->k, n);
 		else if (s->op != STEP_DRAIN && !n->exists)
-			state_add_pending(&w->s, s->pl->link, w->domain, n->full);
+			state_add_pending(&w->s, w->domain, n->full);
 	}
 }
 

@@ -32,6 +32,7 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 struct ranked {
 	size_t			 rank;	/* where its link is in pairs.ini, or after all of it */
 	struct state_end	*e;
+	const struct link	*l;	/* its link in pairs.ini, or NULL */
 };
 
 static int
@@ -49,11 +50,16 @@ cmp_ranked(const void *a, const void *b)
 	    strcmp(x->e->link, y->e->link);
 }
 
-/* Puts the ends in pairs.ini's order of their links, then by name: whatever order their files were read in. */
-static void
+/*
+ * Puts the ends in pairs.ini's order of their links, then by name: whatever
+ * order their file had. Returns each one's link in pairs.ini (or NULL), in an
+ * array to free.
+ */
+static const struct link **
 order_by_pairs(const struct pairs *p, struct state_end **v, size_t n)
 {
 	const struct link **byname = xcalloc(p->nlinks + 1, sizeof(*byname)), **hit;
+	const struct link **out = xcalloc(n + 1, sizeof(*out));
 	struct ranked *r = xcalloc(n + 1, sizeof(*r));
 	struct link key;
 	size_t i;
@@ -66,13 +72,17 @@ order_by_pairs(const struct pairs *p, struct state_end **v, size_t n)
 
 		key.name = v[i]->link;
 		hit = bsearch(&k, byname, p->nlinks, sizeof(*byname), cmp_link_name);
-		r[i] = (struct ranked){ hit != NULL ? (size_t)(*hit - p->links) : p->nlinks, v[i] };
+		r[i] = (struct ranked){ hit != NULL ? (size_t)(*hit - p->links) : p->nlinks, v[i],
+		    hit != NULL ? *hit : NULL };
 	}
 	qsort(r, n, sizeof(*r), cmp_ranked);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		v[i] = r[i].e;
+		out[i] = r[i].l;
+	}
 	free(r);
 	free(byname);
+	return out;
 }
 
 int
@@ -81,8 +91,9 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 {
 	struct wiring *w = *out = wiring_new(domain, p, 1);
 	char msg[PATH_MAX + 256];
+	const struct link **links;
 	struct state_end **ends;
-	size_t i, n;
+	size_t i, j, n;
 	int rc;
 
 	/* Most guests were never linked: find out without taking the lock. */
@@ -99,17 +110,23 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 		return 1;
 	}
 	n = state_ends(&w->s, domain, &ends);
-	order_by_pairs(p, ends, n);
+	links = order_by_pairs(p, ends, n);
 	w->plans = xcalloc(n, sizeof(*w->plans));
 	for (i = 0; i < n; i++) {
 		const struct state_end *e = ends[i];
 		struct port_plan *pl = &w->plans[w->nplans++];
+
+		/* The peers' files too: a FIFO's last name takes all its records with it (state_forget). */
+		for (j = 0; links[i] != NULL && j < links[i]->nends; j++)
+			if (strcmp(links[i]->ends[j].domain, domain) != 0)
+				(void)state_find_end(&w->s, e->link, links[i]->ends[j].domain);
 
 		pl->link = e->link;
 		pl->path = xstrdup(e->path);
 		plan_name(w, pl, e, 0);
 		plan_name(w, pl, e, 1);
 	}
+	free(links);
 	free(ends);
 	return state_failed(w) || w->errors ? 1 : 0;
 }

@@ -94,7 +94,7 @@ adoptable(struct wiring *w, const struct name *n, const char *link, int k)
 	const struct state_end *owner;
 	int owner_k;
 
-	if (!S_ISFIFO(st->st_mode) || !state_is_pending(&w->s, link, w->domain, n->full))
+	if (!S_ISFIFO(st->st_mode) || !state_is_pending(&w->s, w->domain, n->full))
 		return 0;
 	owner = state_owner(&w->s, st, &n->birth, &owner_k);
 	/* Made by a run of ours that died before recording it. */

@@ -49,7 +49,7 @@ teardown() {
 
 # state_lines: every record line of the state in $STATE (each link's file, then
 # a single state file of an earlier version if one is there), magic lines left out.
-state_lines() { cat "$STATE"/links/* "$STATE"/state 2>/dev/null | grep -v '^vserlink-state' || true; }
+state_lines() { cat "$STATE"/domains/* "$STATE"/state 2>/dev/null | grep -v '^vserlink-state' || true; }
 # state_snapshot: every file of the state, with its content, to compare.
 state_snapshot() { (cd "$STATE" && find . -printf '%p %y %l\n' | sort && find . -type f ! -name lock -print0 | sort -z | xargs -0 cat); }
 

@@ -53,7 +53,7 @@ inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 
 		snprintf(name, sizeof(name), "%s%s", slash + 1, fifo_suffix[k]);
 		snprintf(full, sizeof(full), "%s%s", path, fifo_suffix[k]);
-		if (state_is_pending(s, e->link, domain, full)) {
+		if (state_is_pending(s, domain, full)) {
 			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
 			    full);
 		} else if (fs_lstat_birth(dfd, name, st, &birth) < 0) {

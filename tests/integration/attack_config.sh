@@ -99,26 +99,32 @@ state_case "a state file with lines vserlink never wrote" "$STATE/state:4: not a
 truncate -s 70M "$STATE/state"
 state_case "a state file of 70 MB" "$STATE/state: is not a regular file of sane size"
 rm "$STATE/state"
-# The same of a link's own file (links/LINK), which the hook reads since 0.2.
+# The same of a guest's own file (domains/GUEST).
+mkdir -m 700 "$STATE/domains"
+printf 'vserlink-state 2\nend port1 guesta /etc/passwd 1 2 0 0 0 0 0 0 0 0\nrm -rf /\n' >"$STATE/domains/guesta"
+state_case "a guest's state file with lines vserlink never wrote" "$STATE/domains/guesta:3: not a line vserlink wrote"
+rm "$STATE/domains/guesta" && mkfifo "$STATE/domains/guesta"
+state_case "a FIFO as a guest's state file" "$STATE/domains/guesta: is not a regular file"
+rm "$STATE/domains/guesta" && ln -s /etc/passwd "$STATE/domains/guesta"
+state_case "a symbolic link as a guest's state file" "$STATE/domains/guesta: "
+rm "$STATE/domains/guesta"
+# The layout of before, a file per link (links/LINK), is read to be moved.
 mkdir -m 700 "$STATE/links"
-printf 'vserlink-state 2\nend port1 guesta /etc/passwd 1 2 0 0 0 0 0 0 0 0\nrm -rf /\n' >"$STATE/links/port1"
-state_case "a link's state file with lines vserlink never wrote" "$STATE/links/port1:3: not a line vserlink wrote"
-rm "$STATE/links/port1" && mkfifo "$STATE/links/port1"
-state_case "a FIFO as a link's state file" "$STATE/links/port1: is not a regular file"
-rm "$STATE/links/port1" && ln -s /etc/passwd "$STATE/links/port1"
-state_case "a symbolic link as a link's state file" "$STATE/links/port1: "
-rm "$STATE/links/port1"
-# Another link's file is read only when a name of this end holds a FIFO that
-# the files of its own links do not record.
-printf 'vserlink-state 2\nrm -rf /\n' >"$STATE/links/other"
-check "another link's file that cannot be read: a guest whose names are in order starts (exit 0)" \
+printf 'vserlink-state 2\nend port1 guesta %s 1 2 0 0 0 0 0 0 0 0\nrm -rf /\n' "$P/a1" >"$STATE/links/port1"
+state_case "a link's state file of before with lines vserlink never wrote" "$STATE/links/port1:3: not a line vserlink wrote"
+check "  and it is left as it was" grep -q '^rm -rf /$' "$STATE/links/port1"
+rm -r "$STATE/links"
+# Another guest's file is read only when a name of this end holds a FIFO that
+# the files of the guest and its peers do not record.
+printf 'vserlink-state 2\nrm -rf /\n' >"$STATE/domains/other"
+check "another guest's file that cannot be read: a guest whose names are in order starts (exit 0)" \
 	hook guesta prepare begin <"$T/a.xml"
 check "  and stops" hook guesta release end <"$T/a.xml"
 mkfifo "$P/a1.in"
-check "  a FIFO at its name that its link does not record: every link's file is read, and the start refused naming that one" \
-	refused "$STATE/links/other:2: not a line vserlink wrote" guesta prepare begin <"$T/a.xml"
+check "  a FIFO at its name that its link does not record: every guest's file is read, and the start refused naming that one" \
+	refused "$STATE/domains/other:2: not a line vserlink wrote" guesta prepare begin <"$T/a.xml"
 check "  and the FIFO too" err_has "$P/a1.in: is a FIFO that vserlink did not create"
-rm "$P/a1.in" "$STATE/links/other"
+rm "$P/a1.in" "$STATE/domains/other"
 check "after all of it the guest starts" hook guesta prepare begin <"$T/a.xml"
 hook guesta release end <"$T/a.xml"
 

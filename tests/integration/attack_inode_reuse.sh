@@ -23,10 +23,10 @@ domain guesta pipe:org.linux-kvm.port.1:$P/a1 >"$T/a.xml"
 hook guesta prepare begin <"$T/a.xml" || { echo "prepare failed"; exit 1; }
 ino=$(stat -c %i "$P/a1.in")
 check "the state records the FIFO by device, inode and birth time" \
-	grep -qE "^end port1 guesta $P/a1 [0-9]+ [0-9]+ [0-9]+ $ino [0-9]+ [0-9]+ " "$STATE/links/port1"
+	grep -qE "^end port1 guesta $P/a1 [0-9]+ [0-9]+ [0-9]+ $ino [0-9]+ [0-9]+ " "$STATE/domains/guesta"
 # The FIFO now at a1.in stands for one born a second after the hook's.
-awk -v ino="$ino" '$1 == "end" && $8 == ino { $9 = $9 + 1 } { print }' "$STATE/links/port1" >"$T/state" &&
-	cat "$T/state" >"$STATE/links/port1"
+awk -v ino="$ino" '$1 == "end" && $8 == ino { $9 = $9 + 1 } { print }' "$STATE/domains/guesta" >"$T/state" &&
+	cat "$T/state" >"$STATE/domains/guesta"
 chown nobody "$P/a1.in"
 hook guesta release end <"$T/a.xml"
 check "release leaves a FIFO whose inode number the state knows, born at another time" \

@@ -239,7 +239,7 @@ for backlog in ${CRASH_BACKLOGS:-keep discard}; do
 	done
 done
 # A run killed after its intent and its first FIFO leaves the intent for the
-# next event, any guest's, to put back in the links' files: guesta's names
+# next event, any guest's, to put back in the guests' files: guesta's names
 # are then pending, and its release removes the FIFO it made.
 BACKLOG=keep
 fresh
@@ -255,8 +255,8 @@ made=$(find "$P" -type p -name 'a*')
 check "... and leaves its intent" [ -f "$STATE/intent" ]
 check "... and one FIFO" [ "$(echo "$made" | wc -w)" -eq 1 ]
 op guestb prepare
-check "the next event, another guest's, puts the intent back in the links' files" absent "$STATE/intent"
-check "... where the names of the killed run are pending" grep -q "^pending guesta $made$" "$STATE"/links/*
+check "the next event, another guest's, puts the intent back in the guests' files" absent "$STATE/intent"
+check "... where the names of the killed run are pending" grep -q "^pending guesta $made$" "$STATE"/domains/*
 op guestb release && op guesta release
 check "... so that its release removes the FIFO it made" absent "$made"
 check "... and nothing is left" clean

@@ -1,9 +1,13 @@
 #!/bin/bash
-# An upgrade while linked guests run: the state file of vserlink 0.1
+# An upgrade while linked guests run. The state file of vserlink 0.1
 # (version 1) kept the hook's FIFOs in one list tied to no name. The first
 # event after the upgrade gives each FIFO to the end's name it is under, so
 # the running links go on working, stop and start as before, and nothing
-# else is taken for the hook's.
+# else is taken for the hook's. The layout that came next kept a file per
+# link (links/) and an index (guests/, fifos/): the first locked event moves
+# its records to the guests' files, an intent of a run that died included,
+# and a run killed anywhere in that leaves the next one to finish it.
+FAULT_BIN=${VSERLINK_FAULT_BIN:-$VSERLINK_BUILD/fault/vserlink}
 . "$(dirname "$0")/../lib.sh"
 . "$VSERLINK_TOP/tests/hardening/attack_lib.sh"
 setup
@@ -35,8 +39,8 @@ check "status reads a state of version 1: the link is wired" \
 	bash -c "'$VSERLINK_BIN' status | grep -qx 'link l1: wired'"
 check "guestb stops" hook guestb release end <"$T/b.xml"
 check "  its names are gone" eval 'absent "$P/b1.in" && absent "$P/b1.out"'
-check "  the state is of the current version now: a file a link, no single file" \
-	eval 'grep -qx "vserlink-state 2" "$STATE/links/l1" && absent "$STATE/state"'
+check "  the state is of the current version now: a file a guest, no single file" \
+	eval 'grep -qx "vserlink-state 2" "$STATE/domains/guesta" && absent "$STATE/state"'
 check "guestb starts again" hook guestb prepare begin <"$T/b.xml"
 check "  joins the running guesta" same_file "$P/b1.in" "$P/a1.out"
 check "  and the link works" wired "$P/a1" "$P/b1"
@@ -48,4 +52,71 @@ check "a FIFO that version 1 recorded under no end's name is not the hook's" \
 hook guesta release end <"$T/a.xml"
 check "guesta stops and its names are gone" eval 'absent "$P/a1.in" && absent "$P/a1.out"'
 check "  the stray FIFO is left" is_fifo "$P/stray"
+
+# --- a file per link, as the layout of before kept it ---
+rm "$P/stray" "$P/b2.in"
+pairs <<INI
+[l1]
+guesta = org.linux-kvm.port.1
+guestb = org.linux-kvm.port.1
+[l2]
+guesta = org.linux-kvm.port.2
+guestb = org.linux-kvm.port.2
+INI
+domain guesta pipe:org.linux-kvm.port.1:$P/a1 pipe:org.linux-kvm.port.2:$P/a2 >"$T/a.xml"
+domain guestb pipe:org.linux-kvm.port.1:$P/b1 pipe:org.linux-kvm.port.2:$P/b2 >"$T/b.xml"
+hook guesta prepare begin <"$T/a.xml" || { echo "prepare failed: $(cat "$T/err")"; exit 1; }
+# to_links: the state as that layout had it, guestb's start killed after its
+# intent (both ends of l2) and before l2's file got guestb's end.
+to_links() {
+	local l
+	mkdir -m 700 "$STATE/links" "$STATE/guests" "$STATE/guests/guesta" "$STATE/fifos"
+	for l in l1 l2; do
+		{ echo 'vserlink-state 2'; grep -h "^end $l " "$STATE"/domains/*; } >"$STATE/links/$l"
+		ln -s "$l" "$STATE/guests/guesta/$l"
+	done
+	ln -s ../links/l1 "$STATE/fifos/1.2"
+	{ echo 'vserlink-state 2'; grep -h "^end l2 " "$STATE"/domains/*; } >"$STATE/intent"
+	grep -v "^end l2 guestb " "$STATE/links/l2" >"$T/l2" && cat "$T/l2" >"$STATE/links/l2"
+	rm -r "$STATE/domains"
+}
+# moved: guestb stopped and its names are gone, l2's included, which only
+# the intent recorded; guesta keeps both ends, and nothing of before is left.
+moved() {
+	absent "$P/b1.in" && absent "$P/b1.out" && absent "$P/b2.in" && absent "$P/b2.out" &&
+		is_fifo "$P/a1.in" && is_fifo "$P/a2.out" &&
+		[ "$(grep -c '^end l[12] guesta ' "$STATE/domains/guesta")" -eq 2 ] &&
+		absent "$STATE/domains/guestb" && absent "$STATE/links" && absent "$STATE/links.old" &&
+		absent "$STATE/guests" && absent "$STATE/fifos" && absent "$STATE/intent"
+}
+hook guestb prepare begin <"$T/b.xml" || { echo "prepare failed: $(cat "$T/err")"; exit 1; }
+to_links
+check "status reads a file per link and the intent of before: both links wired" \
+	bash -c "'$VSERLINK_BIN' status | grep -c -e '^link l1: wired' -e '^link l2: wired' | grep -qx 2"
+check "  and changes nothing" eval '[ -f "$STATE/intent" ] && [ -d "$STATE/links" ]'
+check "guestb stops: the first locked event moves the records to the guests' files" \
+	hook guestb release end <"$T/b.xml"
+check "  guestb's names are gone, l2's too, and nothing of the layout of before is left" moved
+check "guestb starts again and joins guesta" hook guestb prepare begin <"$T/b.xml"
+check "  both links work" eval 'wired "$P/a1" "$P/b1" && wired "$P/a2" "$P/b2"'
+# fhook N: guestb's release by the fault build, killed at point N.
+fhook() {
+	(VSERLINK_FAULT_AT=$1 timeout -k 2 "$HOOK_TIMEOUT" "$FAULT_BIN" hook guestb release end - \
+		<"$T/b.xml" >/dev/null 2>&1) 2>/dev/null
+}
+n=0 bad=
+while [ $n -lt 40 ]; do
+	n=$((n + 1))
+	to_links
+	fhook $n 2>/dev/null
+	last=$?
+	hook guestb release end <"$T/b.xml" && moved || bad="$bad $n"
+	hook guestb prepare begin <"$T/b.xml" || bad="$bad $n(start)"
+	[ $last -eq 137 ] || break
+done
+check "the move killed at each of its $((n - 1)) fault points: the next event finishes it${bad:+ (not at$bad)}" \
+	eval '[ -z "$bad" ] && [ $n -gt 2 ] && [ $last -eq 0 ]'
+hook guestb release end <"$T/b.xml"
+hook guesta release end <"$T/a.xml"
+check "both stop and every name is gone" eval 'absent "$P/a1.in" && absent "$P/a2.out" && absent "$STATE/domains/guesta"'
 done_testing

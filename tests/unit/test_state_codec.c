@@ -195,7 +195,33 @@ compaction(void)
 	records_free(&r);
 }
 
-/* The size limit, where a link's file is read: 64 MiB and no more. */
+/* A guest's ends are found by link, whatever order they were recorded in. */
+static void
+find_by_link(void)
+{
+	static const char *const links[] = { "m", "c", "x", "a", "q", "b" };
+	struct state_end *e[sizeof(links) / sizeof(*links)];
+	struct stat dir = { 0 };
+	struct state s;
+	char msg[256];
+	size_t i;
+	int ok;
+
+	ok = state_open(&s, "/nonexistent/vserlink-state", 0, msg, sizeof(msg)) == 1;
+	for (i = 0; i < sizeof(links) / sizeof(*links); i++) {
+		e[i] = state_set_end(&s, links[i], "g", "/p/g", &dir);
+		ok &= state_set_end(&s, links[i], "h", "/p/h", &dir) != NULL;
+	}
+	for (i = 0; i < sizeof(links) / sizeof(*links); i++)
+		ok &= e[i] != NULL && state_find_end(&s, links[i], "g") == e[i] &&
+		    strcmp(e[i]->link, links[i]) == 0;
+	ok &= state_set_end(&s, "x", "g", "/p/g", &dir) == e[2] &&
+	    state_find_end(&s, "d", "g") == NULL && state_find_end(&s, "m", "z") == NULL;
+	tap(ok, "a guest's ends are found by link, whatever order they were recorded in");
+	state_close(&s);
+}
+
+/* The size limit, where a guest's file is read: 64 MiB and no more. */
 static void
 size_limit(void)
 {
@@ -204,24 +230,24 @@ size_limit(void)
 	int fd;
 
 	if (geteuid() != 0 || mkdtemp(dir) == NULL) {
-		tap(1, "a link's file over 64 MiB is refused # SKIP needs root (the state directory must be root's)");
+		tap(1, "a guest's file over 64 MiB is refused # SKIP needs root (the state directory must be root's)");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/links", dir);
+	snprintf(path, sizeof(path), "%s/domains", dir);
 	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/links/big", dir);
+	snprintf(path, sizeof(path), "%s/domains/big", dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0) {
 		if (ftruncate(fd, (64 << 20) + 1) < 0)
 			perror(path);
 		close(fd);
 	}
-	tap(state_open(&s, dir, 0, msg, sizeof(msg)) == 0 && state_find_end(&s, "big", "g") == NULL &&
-	    state_error(&s) != NULL && strstr(state_error(&s), "links/big: is not a regular file of sane size") != NULL,
-	    "a link's file over 64 MiB is refused, by name");
+	tap(state_open(&s, dir, 0, msg, sizeof(msg)) == 0 && state_find_end(&s, "L", "big") == NULL &&
+	    state_error(&s) != NULL && strstr(state_error(&s), "domains/big: is not a regular file of sane size") != NULL,
+	    "a guest's file over 64 MiB is refused, by name");
 	tap(state_save(&s, msg, sizeof(msg)) < 0, "  and nothing is saved over it");
 	state_close(&s);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/links", dir);
+	snprintf(path, sizeof(path), "%s/domains", dir);
 	rmdir(path);
 	rmdir(dir);
 }
@@ -234,6 +260,7 @@ main(void)
 	corruption();
 	version1();
 	compaction();
+	find_by_link();
 	size_limit();
 	return tap_done();
 }
