@@ -54,51 +54,51 @@ check "guesta stops and its names are gone" eval 'absent "$P/a1.in" && absent "$
 check "  the stray FIFO is left" is_fifo "$P/stray"
 
 # --- a file per link, as the layout of before kept it ---
-rm "$P/stray" "$P/b2.in"
 pairs <<INI
-[l1]
-guesta = org.linux-kvm.port.1
-guestb = org.linux-kvm.port.1
-[l2]
+[cable]
+guesta = serial0
+guestb = serial0
+[heartbeat]
 guesta = org.linux-kvm.port.2
 guestb = org.linux-kvm.port.2
 INI
-domain guesta pipe:org.linux-kvm.port.1:$P/a1 pipe:org.linux-kvm.port.2:$P/a2 >"$T/a.xml"
-domain guestb pipe:org.linux-kvm.port.1:$P/b1 pipe:org.linux-kvm.port.2:$P/b2 >"$T/b.xml"
+domain guesta pipe:serial0:$P/a3 pipe:org.linux-kvm.port.2:$P/a4 >"$T/a.xml"
+domain guestb pipe:serial0:$P/b3 pipe:org.linux-kvm.port.2:$P/b4 >"$T/b.xml"
 hook guesta prepare begin <"$T/a.xml" || { echo "prepare failed: $(cat "$T/err")"; exit 1; }
 # to_links: the state as that layout had it, guestb's start killed after its
-# intent (both ends of l2) and before l2's file got guestb's end.
+# intent (both ends of heartbeat) and before that link's file got guestb's end.
 to_links() {
 	local l
 	mkdir -m 700 "$STATE/links" "$STATE/guests" "$STATE/guests/guesta" "$STATE/fifos"
-	for l in l1 l2; do
+	for l in cable heartbeat; do
 		{ echo 'vserlink-state 2'; grep -h "^end $l " "$STATE"/domains/*; } >"$STATE/links/$l"
 		ln -s "$l" "$STATE/guests/guesta/$l"
 	done
-	ln -s ../links/l1 "$STATE/fifos/1.2"
-	{ echo 'vserlink-state 2'; grep -h "^end l2 " "$STATE"/domains/*; } >"$STATE/intent"
-	grep -v "^end l2 guestb " "$STATE/links/l2" >"$T/l2" && cat "$T/l2" >"$STATE/links/l2"
+	ln -s ../links/cable "$STATE/fifos/1.2"
+	{ echo 'vserlink-state 2'; grep -h "^end heartbeat " "$STATE"/domains/*; } >"$STATE/intent"
+	grep -v "^end heartbeat guestb " "$STATE/links/heartbeat" >"$T/hb" &&
+		cat "$T/hb" >"$STATE/links/heartbeat"
 	rm -r "$STATE/domains"
 }
-# moved: guestb stopped and its names are gone, l2's included, which only
+# moved: guestb stopped and its names are gone, heartbeat's included, which only
 # the intent recorded; guesta keeps both ends, and nothing of before is left.
 moved() {
-	absent "$P/b1.in" && absent "$P/b1.out" && absent "$P/b2.in" && absent "$P/b2.out" &&
-		is_fifo "$P/a1.in" && is_fifo "$P/a2.out" &&
-		[ "$(grep -c '^end l[12] guesta ' "$STATE/domains/guesta")" -eq 2 ] &&
+	absent "$P/b3.in" && absent "$P/b3.out" && absent "$P/b4.in" && absent "$P/b4.out" &&
+		is_fifo "$P/a3.in" && is_fifo "$P/a4.out" &&
+		[ "$(grep -c '^end [a-z]* guesta ' "$STATE/domains/guesta")" -eq 2 ] &&
 		absent "$STATE/domains/guestb" && absent "$STATE/links" && absent "$STATE/links.old" &&
 		absent "$STATE/guests" && absent "$STATE/fifos" && absent "$STATE/intent"
 }
 hook guestb prepare begin <"$T/b.xml" || { echo "prepare failed: $(cat "$T/err")"; exit 1; }
 to_links
 check "status reads a file per link and the intent of before: both links wired" \
-	bash -c "'$VSERLINK_BIN' status | grep -c -e '^link l1: wired' -e '^link l2: wired' | grep -qx 2"
+	bash -c "'$VSERLINK_BIN' status | grep -c -e '^link cable: wired' -e '^link heartbeat: wired' | grep -qx 2"
 check "  and changes nothing" eval '[ -f "$STATE/intent" ] && [ -d "$STATE/links" ]'
 check "guestb stops: the first locked event moves the records to the guests' files" \
 	hook guestb release end <"$T/b.xml"
-check "  guestb's names are gone, l2's too, and nothing of the layout of before is left" moved
+check "  guestb's names are gone, heartbeat's too, and nothing of the layout of before is left" moved
 check "guestb starts again and joins guesta" hook guestb prepare begin <"$T/b.xml"
-check "  both links work" eval 'wired "$P/a1" "$P/b1" && wired "$P/a2" "$P/b2"'
+check "  both links work" eval 'wired "$P/a3" "$P/b3" && wired "$P/a4" "$P/b4"'
 # fhook N: guestb's release by the fault build, killed at point N.
 fhook() {
 	(VSERLINK_FAULT_AT=$1 timeout -k 2 "$HOOK_TIMEOUT" "$FAULT_BIN" hook guestb release end - \
@@ -118,5 +118,5 @@ check "the move killed at each of its $((n - 1)) fault points: the next event fi
 	eval '[ -z "$bad" ] && [ $n -gt 2 ] && [ $last -eq 0 ]'
 hook guestb release end <"$T/b.xml"
 hook guesta release end <"$T/a.xml"
-check "both stop and every name is gone" eval 'absent "$P/a1.in" && absent "$P/a2.out" && absent "$STATE/domains/guesta"'
+check "both stop and every name is gone" eval 'absent "$P/a3.in" && absent "$P/a4.out" && absent "$STATE/domains/guesta"'
 done_testing
