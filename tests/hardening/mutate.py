@@ -27,8 +27,17 @@ MUTANTS = [
      "\tif (n->exists && !(name_is(n, own, k) || state_owner(&w->s, &n->st, &n->birth, &(int){0})) && refuse_unrecorded(w, pl, n, k))", 1),
     ("place-identity", "ends are compared by directory and name, not by spelling",
      "hook/wire_prepare.c", "\t\tif (pl->d[k].mine.exists)\n\t\t\te = state_end_at(", "\t\tif (0)\n\t\t\te = state_end_at(", 1),
-    ("lookup-everywhere", "a FIFO no file loaded records is sought in every link's file",
+    ("lookup-everywhere", "a FIFO no file loaded records is sought in every guest's file",
      "hook/state_find.c", "\t} while (q->everywhere && state_load_rest(s));", "\t} while (0);", 1),
+    ("release-peers", "release reads the peers' files too: a FIFO's last name takes every record of it along",
+     "hook/wire_release.c", "\t\tfor (j = 0; links[i] != NULL && j < links[i]->nends; j++)",
+     "\t\tfor (j = 0; 0 && links[i] != NULL && j < links[i]->nends; j++)", 1),
+    ("ends-sorted", "a guest's ends stay in the order of their links, where state_find_end seeks them",
+     "hook/state_find.c", "\t\tfor (i = f->r.nends - 1; i > 0 && cmp_end(&v[i - 1], &e) > 0; i--)",
+     "\t\tfor (i = f->r.nends - 1; 0; i--)", 1),
+    ("links-intent", "an intent of the file-per-link layout moves into links/ before its records move",
+     "hook/state_load.c", "\trc = s->lockfd >= 0 && renameat(s->dirfd, STATE_INTENT, s->dirfd, STATE_LINKS_INTENT) < 0 &&\n\t    errno != ENOENT ? -1 : 0;",
+     "\trc = 0;", 1),
     ("drain-cap", "a drain reads at most the pipe's capacity",
      "hook/fsops.c", "\tif ((cap = fcntl(fd, F_GETPIPE_SZ)) < 0)\n\t\tcap = 65536;", "\tcap = LONG_MAX;", 1),
     ("birth-time", "a FIFO is the hook's only if its birth time matches the record too",
@@ -46,7 +55,7 @@ MUTANTS = [
     ("forget-first", "a FIFO's record is dropped before its last name is unlinked",
      "hook/wire_apply.c", "\t\t\tforget_before_unlink(w, own_end(w, s->pl), s->k, n);", "\t\t\t(void)forget_before_unlink;", 1),
     ("intent-pending", "names about to be made are recorded as pending before mkfifo",
-     "hook/wire_apply.c", "\t\t\tstate_add_pending(&w->s, s->pl->link, w->domain, n->full);", "\t\t\t(void)0;", 1),
+     "hook/wire_apply.c", "\t\t\tstate_add_pending(&w->s, w->domain, n->full);", "\t\t\t(void)0;", 1),
     ("doctype", "a domain XML with a DOCTYPE is refused",
      "parser/sax.c", "\t\t.internalSubset = on_doctype };", "\t\t.internalSubset = ((void)on_doctype, NULL) };", 1),
     ("ini-long-line", "pairs.ini lines longer than inih's buffer are refused",
@@ -69,8 +78,8 @@ MUTANTS = [
      "O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY", 1),
     ("state-tmp-nofollow", "state.new is never opened through a symlink",
      "hook/state_write.c", "O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC", "O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC", 1),
-    ("intent-replay", "a dead run's intent is put back in the links' files before anything else",
-     "hook/state.c", "(rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1", "(rc = 0)", 1),
+    ("intent-replay", "a dead run's intent is put back in the guests' files before anything else",
+     "hook/state_load.c", "(rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1", "(rc = 0)", 1),
     ("lock-nofollow", "the lock file is never opened through a symlink",
      "hook/state.c", "O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK", "O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK", 1),
     ("lock-timeout", "waiting for the lock is limited (30 s)",
@@ -80,8 +89,9 @@ MUTANTS = [
 ]
 # Mutants without a check of their own are applied together with the one before.
 TESTS = ["attack_aliases", "attack_symlinks", "attack_files", "attack_input", "attack_config", "attack_race",
-         "attack_toctou", "attack_inode_reuse", "refusals", "config", "crash", "storm", "wiring", "fuzz_regress"]
-UNITS = ["test_domain", "test_pairs"]
+         "attack_toctou", "attack_inode_reuse", "refusals", "config", "crash", "storm", "wiring", "fuzz_regress",
+         "state_upgrade"]
+UNITS = ["test_domain", "test_pairs", "test_state_codec"]
 
 
 def sh(cmd, cwd, env=None, timeout=None):

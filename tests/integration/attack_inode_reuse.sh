@@ -7,8 +7,9 @@
 #
 # First the check itself, on any file system: the record of the FIFO at a
 # name is given another birth time, which is what the state holds when the
-# inode number at that name was handed out again. Then the real thing, where
-# the file system recycles inode numbers (ext4 does; tmpfs never does).
+# inode number at that name was handed out again. Then that the last name
+# of a FIFO takes every record of it along, and the real thing, where the
+# file system recycles inode numbers (ext4 does; tmpfs never does).
 . "$(dirname "$0")/../lib.sh"
 setup
 P=$T/p
@@ -37,6 +38,21 @@ hook guesta prepare begin <"$T/a.xml"
 check "prepare then refuses that FIFO" err_has "$P/a1.in: is a FIFO that vserlink did not create"
 rm -f "$P/a1.in"
 hook guesta release end <"$T/a.xml"
+
+# --- a FIFO's last name takes every record of it along, the peer's too ---
+domain guestb pipe:org.linux-kvm.port.1:$P/b1 >"$T/b.xml"
+hook guesta prepare begin <"$T/a.xml" && hook guestb prepare begin <"$T/b.xml" ||
+	{ echo "prepare failed"; exit 1; }
+# records INO GUEST: the lines of GUEST's file that record FIFO INO.
+records() { awk -v ino="$1" '$1 == "end" && ($8 == ino || $12 == ino)' "$STATE/domains/$2"; }
+out=$(stat -c %i "$P/a1.out")
+check "guestb's end records guesta's a1.out, its b1.in" [ -n "$(records "$out" guestb)" ]
+rm "$P/b1.in"
+hook guesta release end <"$T/a.xml"
+check "a1.out's last name goes with guesta: no record of that FIFO is left, guestb's neither" \
+	eval '[ -z "$(records "$out" guestb)" ] && absent "$P/a1.out"'
+hook guestb release end <"$T/b.xml"
+check "  and guestb stops cleanly" eval 'absent "$P/b1.out" && absent "$STATE/domains/guestb"'
 
 # --- the real thing: the freed inode number handed out again ---
 hook guesta prepare begin <"$T/a.xml" || { echo "prepare failed"; exit 1; }
