@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "fault.h"
 #include "fsops.h"
 #include "read_all.h"
 #include "state.h"
