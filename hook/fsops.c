@@ -264,21 +264,25 @@ int
 fs_mkfifo(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
     struct stat *st, struct timespec *birth)
 {
+	struct stat now;
 	int fd;
 
 	if (mkfifoat(dfd, name, mode & 0777) < 0)
 		return -1;
 	FAULT_POINT("fs_mkfifo: after mkfifoat");
+	if (fs_lstat_birth(dfd, name, st, birth) < 0)
+		return -1;
+	if (!S_ISFIFO(st->st_mode) || st->st_nlink != 1)
+		return close_fail(-1, ESTALE);
+	if (st->st_uid == uid && st->st_gid == gid)
+		return 0;
 	/* The owner is set through a descriptor of the object checked to be a
 	 * FIFO that only this name holds, not through the name. */
 	if ((fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	if (fs_lstat_birth(fd, "", st, birth) < 0)
-		return close_fail(fd, errno);
-	if (!S_ISFIFO(st->st_mode) || st->st_nlink != 1)
+	if (fstat(fd, &now) < 0 || !fs_same(&now, st) || now.st_nlink != 1)
 		return close_fail(fd, ESTALE);
-	if ((st->st_uid != uid || st->st_gid != gid) &&
-	    fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return close_fail(fd, errno);
 	close(fd);
 	st->st_uid = uid;

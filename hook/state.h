@@ -105,8 +105,9 @@ int	state_end_has(const struct state_end *e, int k, const struct stat *st,
 /* Records st as the FIFO at name k of end e; NULL st: none. */
 void	state_end_set(struct state *s, struct state_end *e, int k,
 	    const struct stat *st, const struct timespec *birth);
-/* Drops every record of FIFO st. */
-void	state_forget(struct state *s, const struct stat *st, const struct timespec *birth);
+/* Drops every record of FIFO st, made for link. */
+void	state_forget(struct state *s, const char *link, const struct stat *st,
+	    const struct timespec *birth);
 /* An end that has st under one of its names (*k says which), or NULL. */
 const struct state_end *state_owner(struct state *s, const struct stat *st,
 	    const struct timespec *birth, int *k);

@@ -1,6 +1,5 @@
 /* state_find.c: the records in memory, found and changed; see state.h. */
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,30 +8,44 @@
 #include "state_file.h"
 
 static int
-cmp_end(const void *a, const void *b)
+cmp_link(const void *a, const void *b)
 {
-	const struct state_end *x = *(struct state_end *const *)a, *y = *(struct state_end *const *)b;
-	int c = strcmp(x->link, y->link);
-
-	return c != 0 ? c : strcmp(x->domain, y->domain);
+	return strcmp((*(struct state_end *const *)a)->link, (*(struct state_end *const *)b)->link);
 }
 
-/* A guest's ends are sought by link: sorted the first time, kept so (state_set_end). */
+/*
+ * The first of f's ends whose link is link, or where it would go. A guest's
+ * ends are sought by link: sorted the first time, kept so (state_set_end).
+ */
+static size_t
+first_of_link(struct state_file *f, const char *link)
+{
+	size_t lo = 0, hi = f->r.nends, mid;
+
+	if (!f->sorted)
+		qsort(f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_link);
+	f->sorted = 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(f->r.ends[mid]->link, link) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct state_end *
 state_find_end(struct state *s, const char *link, const char *domain)
 {
 	struct state_file *f = state_file_of(s, domain);
-	struct state_end key, *k = &key, **hit;
+	size_t i;
 
-	if (f == NULL)
-		return NULL;
-	if (!f->sorted)
-		qsort(f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_end);
-	f->sorted = 1;
-	key.link = (char *)(uintptr_t)link;
-	key.domain = (char *)(uintptr_t)domain;
-	hit = bsearch(&k, f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_end);
-	return hit != NULL ? *hit : NULL;
+	for (i = f != NULL ? first_of_link(f, link) : 0;
+	    f != NULL && i < f->r.nends && strcmp(f->r.ends[i]->link, link) == 0; i++)
+		if (strcmp(f->r.ends[i]->domain, domain) == 0)
+			return f->r.ends[i];
+	return NULL;
 }
 
 /* An end that has FIFO st: any, or (base set) the end at that place, under its name k. */
@@ -43,7 +56,6 @@ struct query {
 	ino_t			 dir_ino;
 	const char		*base;
 	int			 k;
-	int			 everywhere;	/* not only in the files loaded */
 };
 
 /* Whether e is what q seeks; *k: under which of its names it has the FIFO. */
@@ -62,7 +74,7 @@ matches(const struct state_end *e, const struct query *q, int *k)
 /*
  * The files loaded first: this guest's and its peers', where a name's FIFO
  * is recorded unless something is amiss (a crash, a misconfiguration). Only
- * then, and only when q->everywhere, is every guest's file read.
+ * then is every guest's file read.
  */
 static struct state_end *
 search(struct state *s, const struct query *q, int *k)
@@ -74,7 +86,7 @@ search(struct state *s, const struct query *q, int *k)
 			for (j = 0; j < s->files[i]->r.nends; j++)
 				if (matches(s->files[i]->r.ends[j], q, k))
 					return s->files[i]->r.ends[j];
-	} while (q->everywhere && state_load_rest(s));
+	} while (state_load_rest(s));
 	return NULL;
 }
 
@@ -84,7 +96,7 @@ state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, in
 {
 	int found;
 
-	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k, 1 }, &found);
+	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &found);
 }
 
 struct state_end *
@@ -98,16 +110,11 @@ state_set_end(struct state *s, const char *link, const char *domain,
 		return NULL;
 	f->changed = 1;
 	if (e == NULL) {
-		struct state_end **v;
-		size_t i;
+		size_t i = first_of_link(f, link);
 
 		e = records_add_end(&f->r, link, domain, path, dir->st_dev, dir->st_ino);
-		/* Moved to its place among the others, which state_find_end sorted. */
-		v = f->r.ends;
-		for (i = f->r.nends - 1; i > 0 && cmp_end(&v[i - 1], &e) > 0; i--)
-			v[i] = v[i - 1];
-		v[i] = e;
-		return e;
+		memmove(&f->r.ends[i + 1], &f->r.ends[i], (f->r.nends - 1 - i) * sizeof(e));
+		return f->r.ends[i] = e;
 	}
 	if (strcmp(e->path, path) != 0 || e->dir_dev != dir->st_dev || e->dir_ino != dir->st_ino) {
 		free(e->path);
@@ -209,21 +216,29 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
-	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0, 1 }, k);
+	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0 }, k);
 }
 
 /*
- * Only in the files loaded: a FIFO is recorded by the ends of one link, and
- * an event loads the files of both ends of each of its links.
+ * A FIFO is made for one link, and an event loads the files of both ends of
+ * each of its links.
  */
 void
-state_forget(struct state *s, const struct stat *st, const struct timespec *birth)
+state_forget(struct state *s, const char *link, const struct stat *st,
+    const struct timespec *birth)
 {
-	struct state_end *e;
+	struct state_file *f;
+	size_t i, j;
 	int k;
 
-	while ((e = search(s, &(struct query){ st, birth, 0, 0, NULL, 0, 0 }, &k)) != NULL)
-		state_end_set(s, e, k, NULL, NULL);
+	for (i = 0; i < s->nfiles; i++) {
+		f = s->files[i];
+		for (j = first_of_link(f, link); j < f->r.nends &&
+		    strcmp(f->r.ends[j]->link, link) == 0; j++)
+			for (k = 0; k < 2; k++)
+				if (state_end_has(f->r.ends[j], k, st, birth))
+					state_end_set(s, f->r.ends[j], k, NULL, NULL);
+	}
 }
 
 void

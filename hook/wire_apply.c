@@ -39,7 +39,7 @@ forget_before_unlink(struct wiring *w, struct state_end *e, int k, const struct 
 	state_add_pending(&w->s, w->domain, n->full);
 	state_end_set(&w->s, e, k, NULL, NULL);
 	if (n->st.st_nlink == 1)
-		state_forget(&w->s, &n->st, &n->birth);
+		state_forget(&w->s, e->link, &n->st, &n->birth);
 }
 
 /*
