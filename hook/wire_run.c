@@ -56,7 +56,7 @@ name_init(struct wiring *w, struct name *n, const char *path, const char *sfx)
 
 	memset(n, 0, sizeof(*n));
 	n->full = xasprintf("%s%s", path, sfx);
-	snprintf(n->base, sizeof(n->base), "%s%s", slash + 1, sfx);
+	n->base = n->full + (slash + 1 - path);
 	n->dir = dir_get(w, path, slash == path ? 1 : (size_t)(slash - path));
 	return n->dir->fd < 0 ? -1 : 0;
 }

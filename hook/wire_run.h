@@ -25,8 +25,8 @@ struct dir {
 /* One name of a FIFO: P.in or P.out of some end, and what is there now. */
 struct name {
 	struct dir	*dir;
-	char		 base[NAME_MAX + 1];
 	char		*full;		/* for messages */
+	const char	*base;		/* in dir: the last component of full */
 	struct stat	 st;
 	struct timespec	 birth;
 	int		 exists;
