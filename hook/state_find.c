@@ -41,8 +41,9 @@ state_find_end(struct state *s, const char *link, const char *domain)
 	struct state_file *f = state_file_of(s, domain);
 	size_t i;
 
-	for (i = f != NULL ? first_of_link(f, link) : 0;
-	    f != NULL && i < f->r.nends && strcmp(f->r.ends[i]->link, link) == 0; i++)
+	if (f == NULL)
+		return NULL;
+	for (i = first_of_link(f, link); i < f->r.nends && strcmp(f->r.ends[i]->link, link) == 0; i++)
 		if (strcmp(f->r.ends[i]->domain, domain) == 0)
 			return f->r.ends[i];
 	return NULL;
