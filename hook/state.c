@@ -118,10 +118,11 @@ file_add(struct state *s, const char *name)
 	return f;
 }
 
-struct state_file *
-state_load_file(struct state *s, const char *name)
+/* Reads domains/name once. */
+static struct state_file *
+load_file(struct state *s, const char *name)
 {
-	char msg[PATH_MAX + 256], shown[NAME_MAX + 8];
+	char msg[PATH_MAX + 256], shown[NAME_MAX + sizeof(STATE_FILES) + 1];
 	struct state_records r = { 0 };
 	struct state_file *f;
 
@@ -147,7 +148,7 @@ state_file_of(struct state *s, const char *domain)
 	char name[NAME_MAX + 1];
 
 	state_fname(domain, name);
-	return state_load_file(s, name);
+	return load_file(s, name);
 }
 
 static int
@@ -176,7 +177,7 @@ state_load_all(struct state *s, char *msg, size_t msglen)
 	}
 	for (i = 0; i < n; i++) {
 		if (s->error == NULL)
-			(void)state_load_file(s, d[i]->d_name);
+			(void)load_file(s, d[i]->d_name);
 		free(d[i]);
 	}
 	free(d);

@@ -21,9 +21,10 @@ void	state_fname(const char *s, char out[NAME_MAX + 1]);
  */
 int	state_read_records(struct state *s, const char *path, struct state_records *r,
 	    char *msg, size_t msglen);
-/* Reads domains/name once (a missing file holds nothing); NULL when it cannot (see state_error). */
-struct state_file *state_load_file(struct state *s, const char *name);
-/* The same, for the file of guest domain. */
+/*
+ * Reads the file of guest domain once (a missing file holds nothing); NULL
+ * when it cannot (see state_error).
+ */
 struct state_file *state_file_of(struct state *s, const char *domain);
 /* Removes links.old/, which a run killed while it removed links/ leaves. */
 void	state_tidy(struct state *s);

@@ -29,8 +29,9 @@ check "migrate begin of an unlinked guest exits 0" hook guestz migrate begin <"$
 check "restore of a linked guest exits 0 (prepare does the wiring)" hook guesta restore begin <"$T/a.xml"
 check "the hook with too few arguments fails with usage" ! "$VSERLINK_BIN" hook guesta
 
-# A guest may be named like any subcommand or option.
-for name in hook check plan status xml --help --version; do
+# A guest may be named like any subcommand or option, and its state file's
+# name is escaped: a leading dot, and 80 percent signs (hashed, too long escaped).
+for name in hook check plan status xml --help --version .dot "$(printf '%%%.0s' $(seq 80))x"; do
 	pairs <<INI
 [l]
 $name = org.linux-kvm.port.1
@@ -40,7 +41,7 @@ INI
 	check "a guest named $name is wired by prepare" hook "$name" prepare begin <"$T/n.xml"
 	check "  its FIFOs exist" is_fifo "$P/n1.in"
 	check "  and release removes them" hook "$name" release end <"$T/n.xml"
-	check "  all of them" absent "$P/n1.in"
+	check "  all of them, and its state file" eval 'absent "$P/n1.in" && [ -z "$(ls -A "$STATE/domains")" ]'
 done
 
 # Installed under any name but vserlink, the program is the hook itself.
