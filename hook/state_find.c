@@ -22,7 +22,7 @@ first_of_link(struct state_file *f, const char *link)
 {
 	size_t lo = 0, hi = f->r.nends, mid;
 
-	if (!f->sorted)
+	if (!f->sorted && f->r.nends > 0)
 		qsort(f->r.ends, f->r.nends, sizeof(*f->r.ends), cmp_link);
 	f->sorted = 1;
 	while (lo < hi) {

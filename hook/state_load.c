@@ -92,7 +92,8 @@ spread(struct state *s, struct state_records *from, int replace)
 		f->r.ends[f->r.nends++] = e;
 	}
 	/* The first i went over; the rest, if a file could not be read, go with from. */
-	memmove(from->ends, from->ends + i, (from->nends - i) * sizeof(*from->ends));
+	if (i < from->nends)
+		memmove(from->ends, from->ends + i, (from->nends - i) * sizeof(*from->ends));
 	from->nends -= i;
 	records_free(from);
 }
