@@ -147,6 +147,18 @@ take_step(struct wiring *w, const struct step *s)
 	}
 }
 
+/* state_save_intent (intent set) or state_save; a failure is one of the event's errors. */
+static void
+save_state(struct wiring *w, int intent)
+{
+	char msg[PATH_MAX + 256];
+
+	if ((intent ? state_save_intent : state_save)(&w->s, msg, sizeof(msg)) < 0) {
+		log_error("guest %s: %s", w->domain, msg);
+		w->errors++;
+	}
+}
+
 int
 wire_apply(struct wiring *w)
 {
