@@ -1,5 +1,4 @@
 /* wire_prepare.c: the plan of a prepare; see wire.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
