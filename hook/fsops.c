@@ -130,7 +130,6 @@ fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why
 	return -1;
 }
 
-/* close(fd) (unless -1), errno e, -1. */
 static int
 close_fail(int fd, int e)
 {
@@ -140,7 +139,6 @@ close_fail(int fd, int e)
 	return -1;
 }
 
-/* Whether st is the FIFO expect. */
 static int
 is_fifo(const struct stat *st, const struct stat *expect)
 {

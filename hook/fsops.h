@@ -18,9 +18,8 @@ extern const char *const fifo_suffix[2];
 
 /* NULL when path is usable as a pipe chardev's path, else why not. */
 const char	*fs_bad_pipe_path(const char *path);
-/* "//" to "/" in place: the one spelling of a path fs_bad_pipe_path accepts. */
+/* "//" to "/" in place; strcmp of a and b so spelt. */
 void	fs_squeeze_slashes(char *path);
-/* strcmp of a and b as fs_squeeze_slashes spells them. */
 int	fs_path_cmp(const char *a, const char *b);
 
 /*
@@ -39,14 +38,12 @@ int	fs_open_dir(const char *dir, int create, char *msg, size_t msglen);
 /* fs_open_dir of the directory holding path's last component ("/" for "/x"). */
 int	fs_open_parent(const char *path, char *msg, size_t msglen);
 
-/* fstatat without following a symlink. */
 int	fs_lstat(int dfd, const char *name, struct stat *st);
 /* The same (name "" is dfd itself) and the birth time, {0, 0} where none is
  * kept: a freed inode number is soon reused, and only the birth time tells
  * that FIFO from the one vserlink made and recorded. */
 int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
 	    struct timespec *birth);
-/* Nonzero when a and b are the same object (device and inode). */
 int	fs_same(const struct stat *a, const struct stat *b);
 
 /* Creates FIFO name in dfd with mode (whole under vserlink's umask of 0), the

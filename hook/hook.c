@@ -1,11 +1,9 @@
 /* hook.c: see hook.h. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
 #include "config.h"
 #include "domain.h"
 #include "hook.h"
@@ -30,20 +28,6 @@ drain_stdin(void)
 		return;
 	while ((r = read(STDIN_FILENO, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
 		;
-}
-
-/*
- * A pairs.ini that cannot be used at all (not a regular file, unreadable)
- * names no guest we could fail; it is still worth a word at every start.
- */
-static void
-warn_unusable(const struct pairs *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nerrors; i++)
-		if (p->errors[i].line == 0)
-			log_warning("%s: %s", p->path, p->errors[i].message);
 }
 
 int
@@ -94,11 +78,15 @@ on_prepare(const char *config, const char *domain)
 	struct wiring *w;
 	struct pairs p;
 	struct domain xml;
+	size_t i;
 	int rc;
 
 	if ((rc = config_load(config, &p)) != 0 || !pairs_concerns(&p, domain)) {
-		if (rc == 0)
-			warn_unusable(&p);
+		/* A pairs.ini that cannot be used at all (not a regular file, unreadable)
+		 * names no guest we could fail; it is still worth a word at every start. */
+		for (i = 0; rc == 0 && i < p.nerrors; i++)
+			if (p.errors[i].line == 0)
+				log_warning("%s: %s", p.path, p.errors[i].message);
 		pairs_free(&p);
 		drain_stdin();
 		return rc < 0 ? 1 : 0;
@@ -120,7 +108,6 @@ on_release(const char *config, const char *domain)
 	struct pairs p;
 	int rc;
 
-	drain_stdin();
 	/* Only state_dir is taken from pairs.ini; a missing one means the default. */
 	if (config_load(config, &p) < 0) {
 		pairs_free(&p);
@@ -137,7 +124,6 @@ on_migrate(const char *config, const char *domain)
 	size_t i;
 	int rc = 0;
 
-	drain_stdin();
 	if (config_load(config, &p) != 0) {
 		pairs_free(&p);
 		return 0;
@@ -157,13 +143,12 @@ int
 hook_event(const char *config, const char *domain, const char *op,
     const char *subop, const char *extra)
 {
-	(void)extra;
 	if (strcmp(op, "prepare") == 0 && strcmp(subop, "begin") == 0)
 		return on_prepare(config, domain);
+	drain_stdin();
 	if (strcmp(op, "release") == 0 && strcmp(subop, "end") == 0)
 		return on_release(config, domain);
 	if (strcmp(op, "migrate") == 0 && strcmp(subop, "begin") == 0)
 		return on_migrate(config, domain);
-	drain_stdin();
 	return 0;
 }

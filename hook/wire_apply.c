@@ -74,8 +74,9 @@ record_intent(struct wiring *w)
 }
 
 static void
-step_failed(struct wiring *w, const struct step *s, const char *what)
+step_failed(struct wiring *w, const struct step *s)
 {
+	static const char *const what[] = { "create FIFO", "link", "remove a stale FIFO", "drain" };
 	const struct port_plan *pl = s->pl;
 	const char *path = pl->d[s->k].mine.full;
 	int e = errno;
@@ -88,13 +89,14 @@ step_failed(struct wiring *w, const struct step *s, const char *what)
 		    PL_ARGS(w, pl), path);
 	else if (e == EXDEV)
 		log_error(PL_FMT "%s: cannot %s: not on the same file system as guest %s's end; both ends of a link must be on one",
-		    PL_ARGS(w, pl), path, what, pl->peer_domain);
+		    PL_ARGS(w, pl), path, what[s->op], pl->peer_domain);
 	else
-		log_error(PL_FMT "%s: cannot %s: %s", PL_ARGS(w, pl), path, what, strerror(e));
+		log_error(PL_FMT "%s: cannot %s: %s", PL_ARGS(w, pl), path, what[s->op], strerror(e));
 	w->errors += !w->release;
 	s->pl->d[s->k].mine.failed = 1;
 }
 
+/* Each step that succeeds returns; one that fails breaks out to step_failed. */
 static void
 take_step(struct wiring *w, const struct step *s)
 {
@@ -108,42 +110,47 @@ take_step(struct wiring *w, const struct step *s)
 	switch (s->op) {
 	case STEP_MKFIFO:
 		if (fs_mkfifo(n->dir->fd, n->base, set->owner, set->group, set->mode,
-		    &n->st, &n->birth) < 0) {
-			step_failed(w, s, "create FIFO");
-			return;
-		}
+		    &n->st, &n->birth) < 0)
+			break;
 		FAULT_POINT("prepare: after mkfifo, owner and mode");
 		state_end_set(&w->s, own_end(w, s->pl), s->k, &n->st, &n->birth);
 		w->created++;
-		break;
+		return;
 	case STEP_LINK:
-		if (fs_link(peer->dir->fd, peer->base, &peer->st, n->dir->fd, n->base) < 0) {
-			step_failed(w, s, "link");
-			return;
-		}
+		if (fs_link(peer->dir->fd, peer->base, &peer->st, n->dir->fd, n->base) < 0)
+			break;
 		state_end_set(&w->s, own_end(w, s->pl), s->k, &peer->st, &peer->birth);
 		w->joined++;
-		break;
+		return;
 	case STEP_UNLINK:
 		if (w->release)
 			FAULT_POINT("release: checked, before unlink");
-		if (fs_unlink(n->dir->fd, n->base, &n->st) < 0) {
-			step_failed(w, s, "remove a stale FIFO");
-			return;
-		}
+		if (fs_unlink(n->dir->fd, n->base, &n->st) < 0)
+			break;
 		if (w->release)
 			FAULT_POINT("release: after unlink");
 		else
 			FAULT_POINT("prepare: after unlink of a stale FIFO");
 		w->removed++;
-		break;
+		return;
 	case STEP_DRAIN:
-		if ((dropped = fs_drain(n->dir->fd, n->base, &peer->st)) < 0) {
-			step_failed(w, s, "drain");
-			return;
-		}
+		if ((dropped = fs_drain(n->dir->fd, n->base, &peer->st)) < 0)
+			break;
 		w->dropped += dropped;
-		break;
+		return;
+	}
+	step_failed(w, s);
+}
+
+/* state_save_intent (intent set) or state_save; a failure is one of the event's errors. */
+static void
+save_state(struct wiring *w, int intent)
+{
+	char msg[PATH_MAX + 256];
+
+	if ((intent ? state_save_intent : state_save)(&w->s, msg, sizeof(msg)) < 0) {
+		log_error("guest %s: %s", w->domain, msg);
+		w->errors++;
 	}
 }
 

@@ -1,5 +1,4 @@
 /* wire_prepare.c: the plan of a prepare; see wire.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +133,6 @@ plan_peer(struct wiring *w, struct port_plan *pl)
 			    PL_ARGS(w, pl), pl->peer_domain, n->dir->error, pl->peer_domain);
 			return;
 		}
-		name_look(n);
 		if (name_is(n, peer, 1 - k))
 			pl->d[k].peer_ok = 1;
 		else if (n->exists)
@@ -237,7 +235,6 @@ plan_link(struct wiring *w, struct port_plan *pl)
 			w->errors++;
 			return;
 		}
-		name_look(n);
 	}
 	own = state_find_end(&w->s, pl->link, w->domain);
 	if (check_place(w, pl, own) < 0)

@@ -18,7 +18,6 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 		log_warning(PL_FMT "%s", PL_ARGS(w, pl), n->dir->error);
 		return;
 	}
-	name_look(n);
 	if (!n->exists)
 		return;
 	if (name_is(n, e, k) || adoptable(w, n, e->link, k))
@@ -51,38 +50,30 @@ cmp_ranked(const void *a, const void *b)
 }
 
 /*
- * Puts the ends in pairs.ini's order of their links, then by name: whatever
- * order their file had. Returns each one's link in pairs.ini (or NULL), in an
- * array to free.
+ * Guest domain's ends in pairs.ini's order of their links, then by name,
+ * whatever order their file had; each with its link in pairs.ini, or NULL.
  */
-static const struct link **
+static struct ranked *
 order_by_pairs(const struct pairs *p, struct state_end **v, size_t n)
 {
 	const struct link **byname = xcalloc(p->nlinks + 1, sizeof(*byname)), **hit;
-	const struct link **out = xcalloc(n + 1, sizeof(*out));
 	struct ranked *r = xcalloc(n + 1, sizeof(*r));
 	struct link key;
+	const struct link *k = &key;
 	size_t i;
 
 	for (i = 0; i < p->nlinks; i++)
 		byname[i] = &p->links[i];
 	qsort(byname, p->nlinks, sizeof(*byname), cmp_link_name);
 	for (i = 0; i < n; i++) {
-		const struct link *k = &key;
-
 		key.name = v[i]->link;
 		hit = bsearch(&k, byname, p->nlinks, sizeof(*byname), cmp_link_name);
 		r[i] = (struct ranked){ hit != NULL ? (size_t)(*hit - p->links) : p->nlinks, v[i],
 		    hit != NULL ? *hit : NULL };
 	}
 	qsort(r, n, sizeof(*r), cmp_ranked);
-	for (i = 0; i < n; i++) {
-		v[i] = r[i].e;
-		out[i] = r[i].l;
-	}
-	free(r);
 	free(byname);
-	return out;
+	return r;
 }
 
 int
@@ -91,8 +82,8 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 {
 	struct wiring *w = *out = wiring_new(domain, p, 1);
 	char msg[PATH_MAX + 256];
-	const struct link **links;
 	struct state_end **ends;
+	struct ranked *r;
 	size_t i, j, n;
 	int rc;
 
@@ -110,23 +101,23 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 		return 1;
 	}
 	n = state_ends(&w->s, domain, &ends);
-	links = order_by_pairs(p, ends, n);
+	r = order_by_pairs(p, ends, n);
 	w->plans = xcalloc(n, sizeof(*w->plans));
 	for (i = 0; i < n; i++) {
-		const struct state_end *e = ends[i];
+		const struct state_end *e = r[i].e;
 		struct port_plan *pl = &w->plans[w->nplans++];
 
 		/* The peers' files too: a FIFO's last name takes all its records with it (state_forget). */
-		for (j = 0; links[i] != NULL && j < links[i]->nends; j++)
-			if (strcmp(links[i]->ends[j].domain, domain) != 0)
-				(void)state_find_end(&w->s, e->link, links[i]->ends[j].domain);
+		for (j = 0; r[i].l != NULL && j < r[i].l->nends; j++)
+			if (strcmp(r[i].l->ends[j].domain, domain) != 0)
+				(void)state_find_end(&w->s, e->link, r[i].l->ends[j].domain);
 
 		pl->link = e->link;
 		pl->path = xstrdup(e->path);
 		plan_name(w, pl, e, 0);
 		plan_name(w, pl, e, 1);
 	}
-	free(links);
+	free(r);
 	free(ends);
 	return state_failed(w) || w->errors ? 1 : 0;
 }

@@ -1,6 +1,4 @@
 /* wire_run.c: see wire_run.h. */
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,13 +56,10 @@ name_init(struct wiring *w, struct name *n, const char *path, const char *sfx)
 	n->full = xasprintf("%s%s", path, sfx);
 	n->base = n->full + (slash + 1 - path);
 	n->dir = dir_get(w, path, slash == path ? 1 : (size_t)(slash - path));
-	return n->dir->fd < 0 ? -1 : 0;
-}
-
-void
-name_look(struct name *n)
-{
+	if (n->dir->fd < 0)
+		return -1;
 	n->exists = fs_lstat_birth(n->dir->fd, n->base, &n->st, &n->birth) == 0;
+	return 0;
 }
 
 int
@@ -141,17 +136,6 @@ state_failed(struct wiring *w)
 	log_error("guest %s: %s", w->domain, state_error(&w->s));
 	w->errors++;
 	return 1;
-}
-
-void
-save_state(struct wiring *w, int intent)
-{
-	char msg[PATH_MAX + 256];
-
-	if ((intent ? state_save_intent : state_save)(&w->s, msg, sizeof(msg)) < 0) {
-		log_error("guest %s: %s", w->domain, msg);
-		w->errors++;
-	}
 }
 
 void

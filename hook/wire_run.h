@@ -78,11 +78,9 @@ struct wiring {
 			(pl)->port ? (pl)->port : "", (pl)->port ? ")" : ""
 
 struct wiring *wiring_new(const char *domain, const struct pairs *p, int release);
-/* The directory of path + sfx, opened once a plan, and the name in it; -1 when
- * the directory is unusable (n->dir->error says why). n->full is always set. */
+/* The name path + sfx in its directory, opened once a plan, and what is there:
+ * 0, or -1 when the directory is unusable (n->dir->error says why). */
 int	name_init(struct wiring *w, struct name *n, const char *path, const char *sfx);
-/* Fills exists, st and birth from what is at n now. */
-void	name_look(struct name *n);
 /* Nonzero when n holds the FIFO recorded for name k of end e (NULL: none). */
 int	name_is(const struct name *n, const struct state_end *e, int k);
 /* Why a non-FIFO or a foreign FIFO at a name is in the way. */
@@ -95,15 +93,10 @@ const char *what_is(const struct stat *st);
  */
 int	adoptable(struct wiring *w, const struct name *n, const char *link, int k);
 void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
-/*
- * Opens state_dir (WIRE_ACT on prepare: makes it if missing), locked for
- * WIRE_ACT, and loads it: 0; 1 when there is no state_dir and nothing is
- * made; -1 after reporting the problem.
- */
+/* Opens state_dir (made if missing when create and WIRE_ACT), locked for
+ * WIRE_ACT, and loads it: 0; 1 when there is none; -1 after reporting. */
 int	open_state(struct wiring *w, enum wire_mode m, int create);
 /* Reports a state file a lookup could not read: nothing may be done then. */
 int	state_failed(struct wiring *w);
-/* state_save_intent (intent set) or state_save; a failure is one of the event's errors. */
-void	save_state(struct wiring *w, int intent);
 
 #endif
