@@ -1,4 +1,6 @@
 /* wire_run.c: see wire_run.h. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,12 +40,13 @@ dir_get(struct wiring *w, const char *path, size_t len)
 	d = w->dirs[w->ndirs++] = xcalloc(1, sizeof(*d));
 	d->path = xstrndup(path, len);
 	d->fd = fs_open_dir(d->path, 0, msg, sizeof(msg));
-	if (d->fd < 0 || fstat(d->fd, &d->st) < 0) {
-		d->error = xstrdup(msg);
-		if (d->fd >= 0)
-			close(d->fd);
+	if (d->fd >= 0 && fstat(d->fd, &d->st) < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", d->path, strerror(errno));
+		close(d->fd);
 		d->fd = -1;
 	}
+	if (d->fd < 0)
+		d->error = xstrdup(msg);
 	return d;
 }
 
