@@ -7,8 +7,11 @@
 #include "log.h"
 #include "wire_run.h"
 
-/* Name k of end pl goes if it holds the FIFO recorded for it, or an adoptable one. */
-static void
+/*
+ * Name k of end pl goes if it holds the FIFO recorded for it, or an
+ * adoptable one. -1 when its directory cannot be used (said once, for both names).
+ */
+static int
 plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int k)
 {
 	struct name *n = &pl->d[k].mine;
@@ -16,16 +19,17 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 
 	if (name_init(w, n, pl->path, fifo_suffix[k]) < 0) {
 		log_warning(PL_FMT "%s", PL_ARGS(w, pl), n->dir->error);
-		return;
+		return -1;
 	}
 	if (!n->exists)
-		return;
+		return 0;
 	if (name_is(n, e, k) || adoptable(w, n, e->link, k))
 		add_step(w, STEP_UNLINK, pl, k);
 	else
 		log_warning(PL_FMT "%s: %s; left alone", PL_ARGS(w, pl), n->full,
 		    state_owner(&w->s, &n->st, &n->birth, &other) ?
 		    "is another name of a FIFO of another end" : what_is(&n->st));
+	return 0;
 }
 
 struct ranked {
@@ -114,8 +118,8 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 
 		pl->link = e->link;
 		pl->path = xstrdup(e->path);
-		plan_name(w, pl, e, 0);
-		plan_name(w, pl, e, 1);
+		if (plan_name(w, pl, e, 0) == 0)
+			plan_name(w, pl, e, 1);
 	}
 	free(r);
 	free(ends);

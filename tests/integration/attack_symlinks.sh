@@ -94,5 +94,7 @@ check "  and nothing is made or linked in the symlink's target" same vault
 check "  its own FIFOs are new ones" [ "$(stat -c %h "$P/a1.in")" = 1 ]
 hook guesta release end <"$T/a.xml"
 check "release of the peer through the symlinked directory exits 0" hook guestb release end <"$T/b.xml"
+check "  with one warning for both its names, naming the symlink" \
+	[ "$(grep -c "$T/bdir: is a symbolic link" "$T/err")" = 1 ]
 check "  and removes nothing in the target" same vault
 done_testing
