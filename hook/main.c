@@ -83,6 +83,55 @@ static const struct command {
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
+int
+cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    const char *usage, struct cmd_opts *o)
+{
+	char shortopt[3] = "-?";
+	int c;
+
+	*o = (struct cmd_opts){ NULL, PIPE_DIR, 0 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'd':
+			o->dir = optarg;
+			break;
+		case 'S':
+		case 'N':
+			o->selinux = c;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			puts(PROGRAM " " VSERLINK_VERSION);
+			return 0;
+		case ':':
+			log_error("%s: option %s needs an argument; see vserlink %s --help",
+			    argv[0], argv[optind - 1], argv[0]);
+			return 1;
+		default:
+			shortopt[1] = (char)optopt;
+			log_error("%s: unknown option \"%s\"; see vserlink %s --help",
+			    argv[0], optopt != 0 ? shortopt : argv[optind - 1], argv[0]);
+			return 1;
+		}
+	}
+	o->config = config_path(o->config);
+	return -1;
+}
+
+int
+cmd_usage_error(const char *name, const char *why)
+{
+	log_error("%s: %s; see vserlink %s --help", name, why, name);
+	return 1;
+}
+
 static void
 usage(FILE *f)
 {

@@ -79,13 +79,15 @@ static void
 add_guest(struct check *c, char *source, const char *buf, size_t len)
 {
 	struct guest *g;
+	char err[256];
 	size_t i;
 
 	c->g = xreallocarray(c->g, c->ng + 1, sizeof(*c->g));
 	g = &c->g[c->ng];
 	memset(g, 0, sizeof(*g));
 	g->source = source;
-	if (cmd_parse_xml(source, buf, len, &g->xml) < 0) {
+	if (domain_parse(buf, len, &g->xml, err, sizeof(err)) < 0) {
+		log_error("%s: %s", source, err);
 		c->errors++;
 		free(source);
 		return;
@@ -380,7 +382,7 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 	if (state_open(&c->s, c->p->settings.state_dir, 0, msg, sizeof(msg)) == 0)
 		(void)state_load(&c->s, msg, sizeof(msg));
 	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
-	known = cmd_secmodels(selinux, &models) == 0;
+	known = virsh_secmodels(selinux, &models) == 0;
 	if (nfiles > 0)
 		read_files(c, nfiles, files);
 	else
@@ -405,31 +407,25 @@ int
 cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = { CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { 0 } };
-	const char *config = NULL;
-	struct check c;
+	struct check c = { 0 };
+	struct cmd_opts o;
 	struct pairs p;
 	size_t n;
-	int ch, rc, selinux = 0;
+	int rc;
 
-	while ((ch = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc)) != -1)
-		selinux = ch;
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &o)) >= 0)
 		return rc;
-	config = config_path(config);
-
-	if ((rc = config_load(config, &p)) != 0) {
+	if ((rc = config_load(o.config, &p)) != 0) {
 		if (rc == 1)
-			log_error("%s: %s", config, strerror(ENOENT));
+			log_error("%s: %s", o.config, strerror(ENOENT));
 		pairs_free(&p);
 		return 1;
 	}
-	memset(&c, 0, sizeof(c));
 	c.p = &p;
-	if ((n = (size_t)config_report_errors(&p, NULL)) == 0)
-		printf("%s: %zu link%s, no errors\n", config, p.nlinks, p.nlinks == 1 ? "" : "s");
-	c.errors += (int)n;
-
-	check_guests(&c, argc - optind, argv + optind, selinux);
+	if ((n = config_report_errors(&p, NULL)) == 0)
+		printf("%s: %zu link%s, no errors\n", o.config, p.nlinks, p.nlinks == 1 ? "" : "s");
+	c.errors = (int)n;
+	check_guests(&c, argc - optind, argv + optind, o.selinux);
 	pairs_free(&p);
 	return c.errors ? 1 : 0;
 }

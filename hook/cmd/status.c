@@ -199,28 +199,26 @@ show(const struct pairs *p, struct state *s)
 int
 cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const char *config = NULL;
+	static const struct option longopts[] = { CMD_LONGOPTS, { 0 } };
 	char msg[PATH_MAX + 256];
+	struct cmd_opts o;
 	struct pairs p;
 	struct state s;
 	int rc;
 
-	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &o)) >= 0)
 		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");
-	config = config_path(config);
 
-	if ((rc = config_load(config, &p)) < 0) {
+	if ((rc = config_load(o.config, &p)) < 0) {
 		pairs_free(&p);
 		return 1;
 	}
 	if (rc == 1)
-		cmd_note("%s does not exist; showing what the hook attached before", config);
+		cmd_note("%s does not exist; showing what the hook attached before", o.config);
 	else if (p.nerrors > 0)
-		log_warning("%s has %zu error%s; see vserlink check", config, p.nerrors,
+		log_warning("%s has %zu error%s; see vserlink check", o.config, p.nerrors,
 		    p.nerrors == 1 ? "" : "s");
 	rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg));
 	if (rc == 0 && (state_load(&s, msg, sizeof(msg)) < 0 ||

@@ -170,13 +170,15 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 }
 
 int
-virsh_secmodels(unsigned *models)
+virsh_secmodels(int selinux, unsigned *models)
 {
 	char *virsh, *out, err[256];
 	size_t len;
 	int rc = -1;
 
-	*models = 0;
+	*models = selinux == 'S' ? CAPS_SELINUX : 0;
+	if (selinux != 0)
+		return 0;
 	if ((virsh = find_virsh()) == NULL) {
 		errno = ENOENT;
 		return -1;

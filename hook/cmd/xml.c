@@ -126,51 +126,46 @@ check_clash(const struct pairs *p, const struct link *mine, const struct link_en
 {
 	char *a = xasprintf("%s.%s", mine->name, me->domain), *b;
 	size_t i, j;
-	int same = 0;
+	int same;
 
-	for (i = 0; i < p->nlinks && !same; i++) {
-		for (j = 0; j < p->links[i].nends && !same; j++) {
-			if (&p->links[i].ends[j] == me)
+	for (i = 0; i < p->nlinks; i++) {
+		for (j = 0; j < p->links[i].nends; j++) {
+			*other = &p->links[i];
+			if (&(*other)->ends[j] == me)
 				continue;
-			b = xasprintf("%s.%s", p->links[i].name, p->links[i].ends[j].domain);
+			b = xasprintf("%s.%s", (*other)->name, (*other)->ends[j].domain);
 			same = strcmp(a, b) == 0;
 			free(b);
+			if (same) {
+				free(a);
+				return &(*other)->ends[j];
+			}
 		}
 	}
 	free(a);
-	if (!same)
-		return NULL;
-	*other = &p->links[i - 1];
-	return &(*other)->ends[j - 1];
+	return NULL;
 }
 
 static int
 print_links(const struct pairs *p, const char *domain, const char *dir, unsigned models)
 {
-	size_t i, j;
+	size_t i;
 	int errors = 0, n = 0;
 
 	for (i = 0; i < p->nlinks; i++) {
-		const struct link *l = &p->links[i];
-		const struct link_end *me = NULL, *peer = NULL, *clash;
-		const struct link *other;
+		const struct link *l = &p->links[i], *other;
+		const struct link_end *me, *peer, *clash;
 		const char *why;
 		char *path;
 
-		for (j = 0; j < l->nends; j++) {
-			if (strcmp(l->ends[j].domain, domain) == 0)
-				me = &l->ends[j];
-			else
-				peer = &l->ends[j];
-		}
-		if (me == NULL)
+		if ((me = pairs_end_of(l, domain, &peer)) == NULL)
 			continue;
 		path = pipe_path(dir, l->name, domain);
 		if ((why = fs_bad_pipe_path(path)) != NULL) {
-			log_error("guest %s: link %s (%s): %s: %s", domain, l->name, me->port, path, why);
+			log_error(CMD_END_FMT "%s: %s", domain, l->name, me->port, path, why);
 			errors++;
 		} else if ((clash = check_clash(p, l, me, &other)) != NULL) {
-			log_error("guest %s: link %s (%s): %s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
+			log_error(CMD_END_FMT "%s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
 			    domain, l->name, me->port, path, clash->domain, clash->port, other->name);
 			errors++;
 		} else {
@@ -192,9 +187,9 @@ print_links(const struct pairs *p, const char *domain, const char *dir, unsigned
 
 /* What the host runs; unknown is written as neither SELinux nor AppArmor, and said. */
 static void
-host_models(int opt, unsigned *models)
+host_models(int selinux, unsigned *models)
 {
-	if (cmd_secmodels(opt, models) == 0)
+	if (virsh_secmodels(selinux, models) == 0)
 		return;
 	if (errno == ENOENT)
 		log_warning("no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)");
@@ -208,50 +203,40 @@ cmd_xml(int argc, char **argv)
 	static const struct option longopts[] = {
 		CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { "dir", required_argument, NULL, 'd' }, { 0 }
 	};
-	const char *config = NULL, *dir = PIPE_DIR, *domain;
+	const char *domain;
 	char msg[PATH_MAX + 128];
+	struct cmd_opts o;
 	struct pairs p;
 	unsigned models;
-	int c, rc, fd, selinux = 0;
+	int rc, fd;
 
-	while ((c = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &config, &rc)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else
-			selinux = c;
-	}
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &o)) >= 0)
 		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
-	config = config_path(config);
 
-	if ((rc = config_load(config, &p)) != 0) {
+	if ((rc = config_load(o.config, &p)) != 0) {
 		if (rc == 1)
-			log_error("%s: does not exist; write the links there first", config);
-		pairs_free(&p);
-		return 1;
+			log_error("%s: does not exist; write the links there first", o.config);
+		rc = 1;
+	} else if (config_report_errors(&p, domain) > 0) {
+		rc = 1;
+	} else if (!pairs_mentions(&p, domain)) {
+		log_error("guest %s: %s has no link for it", domain, o.config);
+		rc = 1;
+	} else {
+		host_models(o.selinux, &models);
+		rc = print_links(&p, domain, o.dir, models) > 0;
 	}
-	if (config_report_errors(&p, domain) > 0) {
-		pairs_free(&p);
-		return 1;
-	}
-	if (!pairs_mentions(&p, domain)) {
-		log_error("guest %s: %s has no link for it", domain, config);
-		pairs_free(&p);
-		return 1;
-	}
-	host_models(selinux, &models);
-	rc = print_links(&p, domain, dir, models) > 0;
 	pairs_free(&p);
-	if (rc == 0) {
-		/* What is printed is right; where it points must exist too. */
-		if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) < 0)
-			log_warning("%s; the hook needs this directory, root-owned and not writable by others (make install creates " PIPE_DIR ")",
-			    msg);
-		else
-			close(fd);
-	}
-	return rc;
+	if (rc != 0)
+		return rc;
+	/* What is printed is right; where it points must exist too. */
+	if ((fd = fs_open_dir(o.dir, 0, msg, sizeof(msg))) < 0)
+		log_warning("%s; the hook needs this directory, root-owned and not writable by others (make install creates " PIPE_DIR ")",
+		    msg);
+	else
+		close(fd);
+	return 0;
 }
