@@ -1,18 +1,13 @@
 /*
- * check.c: "vserlink check [DOMAIN.xml ...]".
- *
- * Says before a start what the hook would refuse at it, with the hook's own
- * code: every error of pairs.ini, then for each guest's XML (the files
- * given, or else the defined guests' XML from virsh) the hook's plan of its
- * prepare against today's state and disk, which reports exactly the
- * refusals a start would. A dry run sees one guest; what only shows when the
- * second end of a link starts (both ends on one path, ends on two file
- * systems, one path in two links) is checked here across the XML given, for
- * links with no end attached (with an end attached, the dry run sees it).
- * Then what libvirt's security drivers will do to the FIFOs on this host
- * (its models from virsh capabilities, or --selinux/--no-selinux, or else
- * as the guests' XML asks), and pipe directories others may write in
- * (access.c).
+ * check.c: "vserlink check [DOMAIN.xml ...]": says before a start what the hook
+ * would refuse at it, with the hook's own code. Every error of pairs.ini, then
+ * the hook's dry run of each guest's prepare (XML files given, else virsh's)
+ * against today's state and disk. A dry run sees one guest; what only shows at
+ * the second start of a link (both ends on one path, ends on two file systems,
+ * one path in two links) is checked here across the XML given, for links with
+ * no end attached (with one attached, the dry run sees it). Then what libvirt's
+ * security drivers will do to the FIFOs, and pipe directories others may write
+ * in (access.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +18,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "cmd.h"
-#include "read_all.h"
 #include "config.h"
 #include "fsops.h"
-#include "log.h"
+#include "read_all.h"
 #include "state.h"
 #include "wire.h"
 
@@ -75,37 +68,37 @@ struct check {
 
 /* --- the guests' XML --- */
 
+static const struct guest *
+find_guest(const struct check *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++)
+		if (strcmp(c->g[i].xml.name, name) == 0)
+			return &c->g[i];
+	return NULL;
+}
+
 static void
 add_guest(struct check *c, char *source, const char *buf, size_t len)
 {
+	const struct guest *first;
 	struct guest *g;
 	char err[256];
-	size_t i;
 
 	c->g = xreallocarray(c->g, c->ng + 1, sizeof(*c->g));
 	g = &c->g[c->ng];
-	memset(g, 0, sizeof(*g));
-	g->source = source;
+	*g = (struct guest){ .source = source };
 	if (domain_parse(buf, len, &g->xml, err, sizeof(err)) < 0) {
 		log_error("%s: %s", source, err);
-		c->errors++;
-		free(source);
+	} else if (g->xml.name == NULL || g->xml.name[0] == '\0') {
+		log_error("%s: the domain XML has no <name>", source);
+	} else if ((first = find_guest(c, g->xml.name)) != NULL) {
+		log_error("%s: guest %s again (first in %s)", source, g->xml.name, first->source);
+	} else {
+		c->ng++;
 		return;
 	}
-	if (g->xml.name == NULL || g->xml.name[0] == '\0') {
-		log_error("%s: the domain XML has no <name>", source);
-		goto drop;
-	}
-	for (i = 0; i < c->ng; i++) {
-		if (strcmp(c->g[i].xml.name, g->xml.name) == 0) {
-			log_error("%s: guest %s again (first in %s)", source, g->xml.name,
-			    c->g[i].source);
-			goto drop;
-		}
-	}
-	c->ng++;
-	return;
-drop:
 	c->errors++;
 	domain_free(&g->xml);
 	free(source);
@@ -156,32 +149,13 @@ fetch_defined(struct check *c)
 /* --- one guest: the hook's own prepare, as a dry run --- */
 
 static void
-collect_ends(struct check *c, struct guest *g)
-{
-	const struct link_end *mine, *peer;
-	size_t i;
-
-	for (i = 0; i < c->p->nlinks; i++) {
-		const struct link *l = &c->p->links[i];
-		struct end *e;
-
-		if ((mine = pairs_end_of(l, g->xml.name, &peer)) == NULL || peer == NULL)
-			continue;
-		GROW(c->ends, c->nends, c->ends_cap);
-		e = &c->ends[c->nends++];
-		/* The plan passed: the port exists once, a pipe with a usable path. */
-		*e = (struct end){ g, l, domain_find_port(&g->xml, mine->port, NULL), peer->domain,
-		    state_find_end(&c->s, l->name, g->xml.name) != NULL };
-	}
-}
-
-static void
 check_guest(struct check *c, struct guest *g)
 {
 	const char *name = g->xml.name;
+	const struct link_end *mine, *peer;
 	struct wiring *w;
+	size_t i;
 	int rc;
-	size_t before = c->nends;
 
 	if (!pairs_concerns(c->p, name))
 		return;
@@ -189,19 +163,27 @@ check_guest(struct check *c, struct guest *g)
 	if (pairs_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
-		g->refused = 1;
-		c->errors++;
-		return;
+		rc = 1;
+	} else {
+		rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
+		wire_free(w);
 	}
-	rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
-	wire_free(w);
 	if (rc != 0) {
 		g->refused = 1;
 		c->errors++;
 		return;
 	}
-	collect_ends(c, g);
-	g->nports = c->nends - before;
+	for (i = 0; i < c->p->nlinks; i++) {
+		const struct link *l = &c->p->links[i];
+
+		if ((mine = pairs_end_of(l, name, &peer)) == NULL || peer == NULL)
+			continue;
+		GROW(c->ends, c->nends, c->ends_cap);
+		/* The plan passed: the port exists once, a pipe with a usable path. */
+		c->ends[c->nends++] = (struct end){ g, l, domain_find_port(&g->xml, mine->port, NULL),
+		    peer->domain, state_find_end(&c->s, l->name, name) != NULL };
+		g->nports++;
+	}
 }
 
 /* After the messages, what became of each guest that has none. */
@@ -281,18 +263,6 @@ dir_dev(const char *path, dev_t *dev)
 	return rc;
 }
 
-/* The hook's words when b's guest starts second: .in is the peer's .out. */
-static void
-two_fs(const struct end *a, const struct end *b, int k)
-{
-	char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
-	char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
-
-	wire_refuse_two_fs(END_ARGS(b), mine, a->g->xml.name, peer);
-	free(mine);
-	free(peer);
-}
-
 static void
 check_file_systems(struct check *c)
 {
@@ -312,8 +282,15 @@ check_file_systems(struct check *c)
 			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
 			    da == db)
 				continue;
-			for (k = 0; k < 2; k++)
-				two_fs(a, b, k);
+			/* The hook's words when b's guest starts second: .in is the peer's .out. */
+			for (k = 0; k < 2; k++) {
+				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
+				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
+
+				wire_refuse_two_fs(END_ARGS(b), mine, a->g->xml.name, peer);
+				free(mine);
+				free(peer);
+			}
 			b->g->refused = 1;
 			c->errors++;
 		}
@@ -324,16 +301,12 @@ check_file_systems(struct check *c)
 static void
 note_unchecked(struct check *c)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < c->nends; i++) {
 		const struct end *e = &c->ends[i];
-		int found = 0;
 
-		for (j = 0; j < c->ng; j++)
-			if (strcmp(c->g[j].xml.name, e->peer) == 0)
-				found = 1;
-		if (!found)
+		if (find_guest(c, e->peer) == NULL)
 			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
 			    e->l->name, e->peer, e->g->xml.name);
 	}
