@@ -13,7 +13,6 @@
 #include "caps.h"
 #include "cmd.h"
 #include "fsops.h"
-#include "log.h"
 
 #define END_FMT		CMD_END_FMT
 #define END_ARGS(e)	(e)->d->name, (e)->link, (e)->port->name

@@ -16,7 +16,6 @@
 #include "caps.h"
 #include "cmd.h"
 #include "read_all.h"
-#include "log.h"
 
 extern char **environ;
 

@@ -14,7 +14,6 @@
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
-#include "log.h"
 #include "text.h"
 
 static const char usage[] =
