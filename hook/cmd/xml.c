@@ -33,10 +33,8 @@ pipe_path(const char *dir, const char *link, const char *domain)
 {
 	size_t len = strlen(dir);
 
-	while (len > 1 && dir[len - 1] == '/')
+	while (len > 0 && dir[len - 1] == '/')
 		len--;
-	if (len == 1 && dir[0] == '/')
-		len = 0;
 	return xasprintf("%.*s/%s.%s", (int)len, dir, link, domain);
 }
 
@@ -77,41 +75,30 @@ numbered(const char *port, const char *prefix, unsigned long *n)
 	return *end == '\0' && *n <= 65535;
 }
 
-/* <source path='PATH'/>, with the shared SELinux label inside when asked. */
+/* A type='pipe' chardev at path, with the shared SELinux label inside <source> when asked. */
 static void
-put_source(const char *path, int selinux)
+put_device(const char *port, const char *path, int selinux)
 {
-	fputs("  <source path='", stdout);
+	static const char *const kinds[] = { "serial", "parallel", "console", "channel" };
+	unsigned long n;
+	size_t i = 0;
+
+	while (i < 3 && !numbered(port, kinds[i], &n))
+		i++;
+	printf("<%s type='pipe'>\n  <source path='", kinds[i]);
 	put_escaped(path);
 	if (selinux)
 		fputs("'>\n    " SHARED_SECLABEL "\n  </source>\n", stdout);
 	else
 		fputs("'/>\n", stdout);
-}
-
-static void
-put_device(const char *port, const char *path, int selinux)
-{
-	static const char *const kinds[] = { "serial", "parallel", "console" };
-	unsigned long n;
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (!numbered(port, kinds[i], &n))
-			continue;
-		printf("<%s type='pipe'>\n", kinds[i]);
-		put_source(path, selinux);
-		if (i == 2)
-			printf("  <target type='virtio' port='%lu'/>\n</%s>\n", n, kinds[i]);
-		else
-			printf("  <target port='%lu'/>\n</%s>\n", n, kinds[i]);
-		return;
+	if (i == 3) {
+		fputs("  <target type='virtio' name='", stdout);
+		put_escaped(port);
+		fputs("'/>\n", stdout);
+	} else {
+		printf("  <target %sport='%lu'/>\n", i == 2 ? "type='virtio' " : "", n);
 	}
-	fputs("<channel type='pipe'>\n", stdout);
-	put_source(path, selinux);
-	fputs("  <target type='virtio' name='", stdout);
-	put_escaped(port);
-	fputs("'/>\n</channel>\n", stdout);
+	printf("</%s>\n", kinds[i]);
 }
 
 /*
