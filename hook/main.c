@@ -73,12 +73,8 @@ static const char hook_ident[] __attribute__((used)) =
 static const struct command {
 	const char	*name;
 	int		(*run)(int, char **);
-	const char	*synopsis;
 } commands[] = {
-	{ "check",  cmd_check,  "check [-c FILE] [DOMAIN.xml ...]" },
-	{ "plan",   cmd_plan,   "plan [-c FILE] DOMAIN prepare|release < DOMAIN.xml" },
-	{ "status", cmd_status, "status [-c FILE]" },
-	{ "xml",    cmd_xml,    "xml [-c FILE] [-d DIR] DOMAIN" },
+	{ "check", cmd_check }, { "plan", cmd_plan }, { "status", cmd_status }, { "xml", cmd_xml },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
@@ -132,23 +128,19 @@ cmd_usage_error(const char *name, const char *why)
 	return 1;
 }
 
-static void
-usage(FILE *f)
-{
-	size_t i;
-
-	fputs(HOOK_SYNOPSIS, f);
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "       vserlink %s\n", commands[i].synopsis);
-	fputs("       vserlink --help | --version\n"
-	    "Installed as libvirt's QEMU hook (/etc/libvirt/hooks/qemu), vserlink wires\n"
-	    "the guest ports that " CONFIG_DEFAULT " links.\n"
-	    "  check    validate pairs.ini and guests' XML before they start\n"
-	    "  plan     print what the hook would do for an event, and do nothing\n"
-	    "  status   show every link, its attached ends and whether the wiring is intact\n"
-	    "  xml      print the <channel>/<serial> elements for a guest's links\n"
-	    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n", f);
-}
+static const char usage[] = HOOK_SYNOPSIS
+    "       vserlink check [-c FILE] [DOMAIN.xml ...]\n"
+    "       vserlink plan [-c FILE] DOMAIN prepare|release < DOMAIN.xml\n"
+    "       vserlink status [-c FILE]\n"
+    "       vserlink xml [-c FILE] [-d DIR] DOMAIN\n"
+    "       vserlink --help | --version\n"
+    "Installed as libvirt's QEMU hook (/etc/libvirt/hooks/qemu), vserlink wires\n"
+    "the guest ports that " CONFIG_DEFAULT " links.\n"
+    "  check    validate pairs.ini and guests' XML before they start\n"
+    "  plan     print what the hook would do for an event, and do nothing\n"
+    "  status   show every link, its attached ends and whether the wiring is intact\n"
+    "  xml      print the <channel>/<serial> elements for a guest's links\n"
+    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n";
 
 static const char hook_usage[] = HOOK_SYNOPSIS
     "Runs as libvirt runs the hook (installed as /etc/libvirt/hooks/qemu, or in\n"
@@ -172,7 +164,7 @@ main(int argc, char **argv)
 	if (argc > 0 && invoked_as_hook(argv[0]))
 		return run_hook(argc - 1, argv + 1);
 	if (argc < 2) {
-		usage(stderr);
+		fputs(usage, stderr);
 		return 1;
 	}
 	/* "hook --help" and "hook --version" alone cannot be an event: a hook call has three arguments. */
@@ -183,10 +175,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(opt, "--help") == 0 || (!hook && strcmp(opt, "-h") == 0)) {
-		if (hook)
-			fputs(hook_usage, stdout);
-		else
-			usage(stdout);
+		fputs(hook ? hook_usage : usage, stdout);
 		return 0;
 	}
 	if (hook)
