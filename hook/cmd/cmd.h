@@ -18,11 +18,6 @@ int	cmd_plan(int argc, char **argv);
 int	cmd_status(int argc, char **argv);
 int	cmd_xml(int argc, char **argv);
 
-/* Where "vserlink xml" puts pipe paths unless told otherwise (-d). */
-#ifndef PIPE_DIR
-#define PIPE_DIR	"/run/vserlink-pipes"
-#endif
-
 /* The label libvirt gives <shareable/> disks, no guest's MCS categories; the element for a <source>. */
 #define SHARED_SELINUX_LABEL	"system_u:object_r:svirt_image_t:s0"
 #define SHARED_SECLABEL		"<seclabel model='selinux' relabel='yes'><label>" \
@@ -50,10 +45,8 @@ struct cmd_opts {
 	int		 selinux;	/* 'S' --selinux, 'N' --no-selinux, else 0 */
 };
 
-/*
- * getopt_long into o, handling -h, --version and mistakes itself: -1 to go on
- * with the operands at optind, else the exit status to return now.
- */
+/* getopt_long into o, handling -h, --version and mistakes itself: -1 to go on
+ * with the operands at optind, else the exit status to return now. */
 int	cmd_getopt(int argc, char **argv, const char *shortopts,
 	    const struct option *longopts, const char *usage, struct cmd_opts *o);
 
@@ -76,10 +69,8 @@ struct virsh_xml {
 /* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 
-/*
- * The host's CAPS_* models: from selinux (cmd_opts) if set, else "virsh capabilities".
- * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning.
- */
+/* The host's CAPS_* models: from selinux (cmd_opts) if set, else "virsh capabilities";
+ * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning. */
 int	virsh_secmodels(int selinux, unsigned *models);
 
 /* A linked port of a guest whose dry run passed, for access.c. */
@@ -91,12 +82,8 @@ struct checked_end {
 	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
 };
 
-/*
- * What libvirt's security drivers will do to e's FIFOs on a host running
- * models (CAPS_* bits; known says whether models came from --selinux,
- * --no-selinux or libvirt, else the guests' XML decides). Prints each
- * problem; returns the number of errors among them.
- */
+/* Prints what libvirt's security drivers will do to e's FIFOs on a host running models
+ * (CAPS_*; unless known, the guests' XML decides); returns the number of errors. */
 int	access_check_labels(const struct checked_end *e, unsigned models, int known);
 
 /* Warns when users other than root may write in the directory of e's FIFOs

@@ -27,17 +27,6 @@ static const char usage[] =
     "  --selinux     write the XML for a host whose libvirt runs SELinux\n"
     "  --no-selinux  write it for a host whose libvirt does not\n";
 
-/* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
-static char *
-pipe_path(const char *dir, const char *link, const char *domain)
-{
-	size_t len = strlen(dir);
-
-	while (len > 0 && dir[len - 1] == '/')
-		len--;
-	return xasprintf("%.*s/%s.%s", (int)len, dir, link, domain);
-}
-
 static void
 put_escaped(const char *s)
 {
@@ -104,40 +93,36 @@ put_device(const char *port, const char *path, int selinux)
 /*
  * Link and guest names may both hold dots, so two ends could get one path
  * (link "a" of guest "b.c", link "a.b" of guest "c"). Returns the other end
- * with the same default path, or NULL.
+ * whose LINK.GUEST is also tail, or NULL.
  */
 static const struct link_end *
-check_clash(const struct pairs *p, const struct link *mine, const struct link_end *me,
+check_clash(const struct pairs *p, const char *tail, const struct link_end *me,
     const struct link **other)
 {
-	char *a = xasprintf("%s.%s", mine->name, me->domain), *b;
-	size_t i, j;
-	int same;
+	size_t i, j, n;
 
 	for (i = 0; i < p->nlinks; i++) {
-		for (j = 0; j < p->links[i].nends; j++) {
-			*other = &p->links[i];
-			if (&(*other)->ends[j] == me)
-				continue;
-			b = xasprintf("%s.%s", (*other)->name, (*other)->ends[j].domain);
-			same = strcmp(a, b) == 0;
-			free(b);
-			if (same) {
-				free(a);
-				return &(*other)->ends[j];
-			}
+		*other = &p->links[i];
+		n = strlen((*other)->name);
+		for (j = 0; j < (*other)->nends; j++) {
+			const struct link_end *e = &(*other)->ends[j];
+
+			if (e != me && strncmp(tail, (*other)->name, n) == 0 && tail[n] == '.' &&
+			    strcmp(tail + n + 1, e->domain) == 0)
+				return e;
 		}
 	}
-	free(a);
 	return NULL;
 }
 
 static int
 print_links(const struct pairs *p, const char *domain, const char *dir, unsigned models)
 {
-	size_t i;
+	size_t i, len = strlen(dir);
 	int errors = 0, n = 0;
 
+	while (len > 0 && dir[len - 1] == '/')
+		len--;
 	for (i = 0; i < p->nlinks; i++) {
 		const struct link *l = &p->links[i], *other;
 		const struct link_end *me, *peer, *clash;
@@ -146,11 +131,12 @@ print_links(const struct pairs *p, const char *domain, const char *dir, unsigned
 
 		if ((me = pairs_end_of(l, domain, &peer)) == NULL)
 			continue;
-		path = pipe_path(dir, l->name, domain);
+		/* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
+		path = xasprintf("%.*s/%s.%s", (int)len, dir, l->name, domain);
 		if ((why = fs_bad_pipe_path(path)) != NULL) {
 			log_error(CMD_END_FMT "%s: %s", domain, l->name, me->port, path, why);
 			errors++;
-		} else if ((clash = check_clash(p, l, me, &other)) != NULL) {
+		} else if ((clash = check_clash(p, path + len + 1, me, &other)) != NULL) {
 			log_error(CMD_END_FMT "%s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
 			    domain, l->name, me->port, path, clash->domain, clash->port, other->name);
 			errors++;
