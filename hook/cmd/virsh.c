@@ -23,26 +23,23 @@ extern char **environ;
 static char *
 find_virsh(void)
 {
-	const char *path = getenv("PATH"), *c, *end;
+	const char *env = getenv("PATH");
+	char *path = xstrdup(env != NULL && env[0] != '\0' ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *dir, *save = NULL, *f = NULL;
 
-	if (path == NULL || path[0] == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (c = path; ; c = end + 1) {
-		char *f;
-
-		end = strchr(c, ':');
-		if (end == NULL)
-			end = c + strlen(c);
-		/* An empty entry is the current directory: not for a root tool. */
-		if (end > c && c[0] == '/') {
-			f = xasprintf("%.*s/virsh", (int)(end - c), c);
-			if (access(f, X_OK) == 0)
-				return f;
+	for (dir = strtok_r(path, ":", &save); dir != NULL && f == NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		/* An empty entry is the current directory: not for a root tool, nor a relative one. */
+		if (dir[0] != '/')
+			continue;
+		f = xasprintf("%s/virsh", dir);
+		if (access(f, X_OK) != 0) {
 			free(f);
+			f = NULL;
 		}
-		if (*end == '\0')
-			return NULL;
 	}
+	free(path);
+	return f;
 }
 
 /*
