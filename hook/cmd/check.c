@@ -45,26 +45,15 @@ struct guest {
 	size_t		 nports;	/* linked ports, when not refused */
 };
 
-/* A linked port of a guest that passed its dry run. */
-struct end {
-	struct guest		*g;
-	const struct link	*l;
-	const struct domain_port *port;
-	const char		*peer;
-	int			 attached;	/* in the state now */
-};
-
 struct check {
 	const struct pairs	*p;
 	struct state		 s;
 	struct guest		*g;
 	size_t			 ng;
-	struct end		*ends;
+	struct checked_end	*ends;
 	size_t			 nends, ends_cap;
 	int			 errors;
 };
-
-#define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
 
 /* --- the guests' XML --- */
 
@@ -180,8 +169,9 @@ check_guest(struct check *c, struct guest *g)
 			continue;
 		GROW(c->ends, c->nends, c->ends_cap);
 		/* The plan passed: the port exists once, a pipe with a usable path. */
-		c->ends[c->nends++] = (struct end){ g, l, domain_find_port(&g->xml, mine->port, NULL),
-		    peer->domain, state_find_end(&c->s, l->name, name) != NULL };
+		c->ends[c->nends++] = (struct checked_end){ &g->xml, l,
+		    domain_find_port(&g->xml, mine->port, NULL), peer->domain, NULL,
+		    state_find_end(&c->s, l->name, name) != NULL };
 		g->nports++;
 	}
 }
@@ -208,39 +198,50 @@ report_guests(const struct check *c)
 static int
 cmp_end_path(const void *a, const void *b)
 {
-	const struct end *x = a, *y = b;
+	const struct checked_end *x = a, *y = b;
 	int r = fs_path_cmp(x->port->path, y->port->path);
 
 	/* Ties in the order the guests were given, for messages that do not vary. */
 	if (r == 0)
-		r = (x->g > y->g) - (x->g < y->g);
+		r = (x->d > y->d) - (x->d < y->d);
 	if (r == 0)
 		r = (x->l > y->l) - (x->l < y->l);
 	return r;
 }
 
+/* b's guest would be refused at its start. */
+static void
+refuse(struct check *c, const struct checked_end *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++)
+		if (&c->g[i].xml == b->d)
+			c->g[i].refused = 1;
+	c->errors++;
+}
+
 static void
 check_shared_paths(struct check *c)
 {
-	struct end *v = xcalloc(c->nends, sizeof(*v));
+	struct checked_end *v = xcalloc(c->nends, sizeof(*v));
 	size_t i;
 
 	if (c->nends > 0)
 		memcpy(v, c->ends, c->nends * sizeof(*v));
 	qsort(v, c->nends, sizeof(*v), cmp_end_path);
 	for (i = 1; i < c->nends; i++) {
-		const struct end *a = &v[i - 1], *b = &v[i];
+		const struct checked_end *a = &v[i - 1], *b = &v[i];
 
-		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
+		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->d == b->d ||
 		    a->attached || b->attached)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			wire_refuse_same_path(END_ARGS(b), b->port->path, a->g->xml.name);
+			wire_refuse_same_path(CMD_END_ARGS(b), b->port->path, a->d->name);
 		else
-			wire_refuse_in_use(END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
-		b->g->refused = 1;
-		c->errors++;
+			wire_refuse_in_use(CMD_END_ARGS(b), b->port->path, a->d->name, a->l->name);
+		refuse(c, b);
 	}
 	free(v);
 }
@@ -270,11 +271,11 @@ check_file_systems(struct check *c)
 	int k;
 
 	for (i = 0; i < c->nends; i++) {
-		const struct end *a = &c->ends[i];
+		const struct checked_end *a = &c->ends[i];
 		dev_t da, db;
 
 		for (j = i + 1; j < c->nends; j++) {
-			const struct end *b = &c->ends[j];
+			const struct checked_end *b = &c->ends[j];
 
 			if (b->l != a->l || a->attached || b->attached ||
 			    fs_path_cmp(a->port->path, b->port->path) == 0)
@@ -287,12 +288,11 @@ check_file_systems(struct check *c)
 				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
 				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
 
-				wire_refuse_two_fs(END_ARGS(b), mine, a->g->xml.name, peer);
+				wire_refuse_two_fs(CMD_END_ARGS(b), mine, a->d->name, peer);
 				free(mine);
 				free(peer);
 			}
-			b->g->refused = 1;
-			c->errors++;
+			refuse(c, b);
 		}
 	}
 }
@@ -304,23 +304,23 @@ note_unchecked(struct check *c)
 	size_t i;
 
 	for (i = 0; i < c->nends; i++) {
-		const struct end *e = &c->ends[i];
+		const struct checked_end *e = &c->ends[i];
 
 		if (find_guest(c, e->peer) == NULL)
 			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
-			    e->l->name, e->peer, e->g->xml.name);
+			    e->l->name, e->peer, e->d->name);
 	}
 }
 
 /* --- who else touches the FIFOs: security drivers, other users --- */
 
 static const struct domain_port *
-peer_port(const struct check *c, const struct end *e)
+peer_port(const struct check *c, const struct checked_end *e)
 {
 	size_t i;
 
 	for (i = 0; i < c->nends; i++)
-		if (c->ends[i].l == e->l && c->ends[i].g != e->g)
+		if (c->ends[i].l == e->l && c->ends[i].d != e->d)
 			return c->ends[i].port;
 	return NULL;
 }
@@ -331,12 +331,11 @@ check_access(struct check *c, unsigned models, int known)
 	size_t i;
 
 	for (i = 0; i < c->nends; i++) {
-		const struct end *e = &c->ends[i];
-		struct checked_end ce = { &e->g->xml, e->l->name, e->port, e->peer,
-		    peer_port(c, e) };
+		struct checked_end *e = &c->ends[i];
 
-		c->errors += access_check_labels(&ce, models, known);
-		access_check_dir(&ce);
+		e->peer_port = peer_port(c, e);
+		c->errors += access_check_labels(e, models, known);
+		access_check_dir(e);
 	}
 }
 

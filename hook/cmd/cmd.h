@@ -28,6 +28,7 @@ int	cmd_xml(int argc, char **argv);
 
 /* How check and xml begin a message about one end of a link: guest, link, port. */
 #define CMD_END_FMT	"guest %s: link %s (%s): "
+#define CMD_END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
 
 /* The options every subcommand takes (-c FILE, -h/--help, --version), and check's and xml's. */
 #define CMD_SHORTOPTS	"+:c:h"
@@ -73,13 +74,14 @@ int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
  * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning. */
 int	virsh_secmodels(int selinux, unsigned *models);
 
-/* A linked port of a guest whose dry run passed, for access.c. */
+/* A linked port of a guest whose dry run passed (check.c). */
 struct checked_end {
 	const struct domain	 *d;		/* the guest's XML */
-	const char		 *link;
+	const struct link	 *l;
 	const struct domain_port *port;
 	const char		 *peer;		/* the guest at the other end */
 	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
+	int			  attached;	/* in the state now */
 };
 
 /* Prints what libvirt's security drivers will do to e's FIFOs on a host running models
