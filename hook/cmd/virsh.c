@@ -49,30 +49,31 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
     const char *a3, const char *a4)
 {
 	const char *given[] = { "virsh", a1, a2, a3, a4 };
-	char *args[6] = { NULL };
+	char *args[6] = { NULL }, *out;
 	posix_spawn_file_actions_t fa;
 	int pfd[2], status, e;
 	size_t i;
-	char *out = NULL;
 	pid_t pid;
 
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		log_warning("virsh %s: %s", a1, strerror(errno));
+		return NULL;
+	}
 	/* posix_spawn takes char *const[]; give it copies rather than cast. */
 	for (i = 0; i < 5 && given[i] != NULL; i++)
 		args[i] = xstrdup(given[i]);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		log_warning("virsh %s: %s", a1, strerror(errno));
-		goto out;
-	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
 	e = posix_spawn(&pid, virsh, &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
+	for (i = 0; i < 5; i++)
+		free(args[i]);
 	if (e != 0) {
 		close(pfd[0]);
 		log_warning("%s: %s", virsh, strerror(e));
-		goto out;
+		return NULL;
 	}
 	out = read_all(pfd[0], CMD_MAX_XML, len);
 	e = errno;
@@ -85,9 +86,6 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
 		free(out);
 		out = NULL;
 	}
-out:
-	for (i = 0; i < 5; i++)
-		free(args[i]);
 	return out;
 }
 
@@ -152,10 +150,7 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 				continue;
 			}
 			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[*n].name = xstrdup(d);
-			(*out)[*n].xml = xml;
-			(*out)[*n].len = len;
-			(*n)++;
+			(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 		}
 	}
 	free(list);
