@@ -80,12 +80,19 @@ static const struct command {
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 int
-cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-    const char *usage, struct cmd_opts *o)
+cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o)
 {
+	static const struct option all[CMD_OPTS_DIR] = {
+		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { "selinux", no_argument, NULL, 'S' },
+		{ "no-selinux", no_argument, NULL, 'N' }, { "dir", required_argument, NULL, 'd' },
+	};
+	const char *shortopts = nopts == CMD_OPTS_DIR ? "+:c:hd:" : "+:c:h";
+	struct option longopts[CMD_OPTS_DIR + 1] = { { 0 } };
 	char shortopt[3] = "-?";
 	int c;
 
+	memcpy(longopts, all, (size_t)nopts * sizeof(*all));
 	*o = (struct cmd_opts){ NULL, PIPE_DIR, 0 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {

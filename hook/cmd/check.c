@@ -378,14 +378,13 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { 0 } };
 	struct check c = { 0 };
 	struct cmd_opts o;
 	struct pairs p;
 	size_t n;
 	int rc;
 
-	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &o)) >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_SELINUX, usage, &o)) >= 0)
 		return rc;
 	if ((rc = config_load(o.config, &p)) != 0) {
 		if (rc == 1)

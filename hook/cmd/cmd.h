@@ -30,26 +30,19 @@ int	cmd_xml(int argc, char **argv);
 #define CMD_END_FMT	"guest %s: link %s (%s): "
 #define CMD_END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
 
-/* The options every subcommand takes (-c FILE, -h/--help, --version), and check's and xml's. */
-#define CMD_SHORTOPTS	"+:c:h"
-#define CMD_LONGOPTS							\
-	{ "config", required_argument, NULL, 'c' },			\
-	{ "help", no_argument, NULL, 'h' },				\
-	{ "version", no_argument, NULL, 'V' }
-#define CMD_SELINUX_LONGOPTS						\
-	{ "selinux", no_argument, NULL, 'S' },				\
-	{ "no-selinux", no_argument, NULL, 'N' }
-
 struct cmd_opts {
 	const char	*config;	/* -c FILE, else as config_path() says */
 	const char	*dir;		/* -d DIR, else PIPE_DIR */
 	int		 selinux;	/* 'S' --selinux, 'N' --no-selinux, else 0 */
 };
 
+/* How many of the options a command takes, in this order: -c FILE, -h/--help, --version
+ * (all); --selinux, --no-selinux (check, xml); -d/--dir DIR (xml). */
+enum { CMD_OPTS = 3, CMD_OPTS_SELINUX = 5, CMD_OPTS_DIR = 6 };
+
 /* getopt_long into o, handling -h, --version and mistakes itself: -1 to go on
  * with the operands at optind, else the exit status to return now. */
-int	cmd_getopt(int argc, char **argv, const char *shortopts,
-	    const struct option *longopts, const char *usage, struct cmd_opts *o);
+int	cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o);
 
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
 int	cmd_usage_error(const char *name, const char *why);

@@ -26,7 +26,6 @@ static const char usage[] =
 int
 cmd_plan(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { 0 } };
 	const char *domain, *op;
 	struct wiring *w = NULL;
 	struct cmd_opts o;
@@ -34,7 +33,7 @@ cmd_plan(int argc, char **argv)
 	struct pairs p;
 	int rc;
 
-	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &o)) >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS, usage, &o)) >= 0)
 		return rc;
 	if (argc - optind != 2)
 		return cmd_usage_error(argv[0], "expects DOMAIN and prepare or release");

@@ -184,14 +184,13 @@ show(const struct pairs *p, struct state *s)
 int
 cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { 0 } };
 	char msg[PATH_MAX + 256];
 	struct cmd_opts o;
 	struct pairs p;
 	struct state s;
 	int rc;
 
-	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &o)) >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS, usage, &o)) >= 0)
 		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");

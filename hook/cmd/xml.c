@@ -172,9 +172,6 @@ host_models(int selinux, unsigned *models)
 int
 cmd_xml(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { "dir", required_argument, NULL, 'd' }, { 0 }
-	};
 	const char *domain;
 	char msg[PATH_MAX + 128];
 	struct cmd_opts o;
@@ -182,7 +179,7 @@ cmd_xml(int argc, char **argv)
 	unsigned models;
 	int rc, fd;
 
-	if ((rc = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &o)) >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_DIR, usage, &o)) >= 0)
 		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
