@@ -1,10 +1,7 @@
 /*
- * plan.c: "vserlink plan DOMAIN prepare|release < domain.xml".
- *
- * Prints, one step a line on stdout, what the hook would do for the event,
- * and changes nothing: the hook's own plan (wire.h), printed instead of
- * taken, so the plan and the deed cannot disagree. Errors and the exit status are the
- * hook's. Release needs no XML: the hook takes its paths from its state.
+ * plan.c: "vserlink plan DOMAIN prepare|release < domain.xml": the hook's own plan
+ * (wire.h), printed instead of taken, so the plan and the deed cannot disagree.
+ * Errors and exit status are the hook's. Release needs no XML: paths come from the state.
  */
 #include <stdio.h>
 #include <string.h>
