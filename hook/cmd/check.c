@@ -176,9 +176,9 @@ check_guest(struct check *c, struct guest *g)
 	}
 }
 
-/* After the messages, what became of each guest that has none. */
+/* After the messages: what became of each guest that has none, links half checked. */
 static void
-report_guests(const struct check *c)
+report(const struct check *c)
 {
 	size_t i;
 
@@ -190,6 +190,13 @@ report_guests(const struct check *c)
 		else if (!g->refused)
 			printf("guest %s (%s): %zu linked port%s can be wired\n", g->xml.name,
 			    g->source, g->nports, g->nports == 1 ? "" : "s");
+	}
+	for (i = 0; i < c->nends; i++) {
+		const struct checked_end *e = &c->ends[i];
+
+		if (find_guest(c, e->peer) == NULL)
+			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
+			    e->l->name, e->peer, e->d->name);
 	}
 }
 
@@ -297,43 +304,20 @@ check_file_systems(struct check *c)
 	}
 }
 
-/* Links whose other end's XML was not at hand: half checked. */
-static void
-note_unchecked(struct check *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nends; i++) {
-		const struct checked_end *e = &c->ends[i];
-
-		if (find_guest(c, e->peer) == NULL)
-			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
-			    e->l->name, e->peer, e->d->name);
-	}
-}
-
 /* --- who else touches the FIFOs: security drivers, other users --- */
-
-static const struct domain_port *
-peer_port(const struct check *c, const struct checked_end *e)
-{
-	size_t i;
-
-	for (i = 0; i < c->nends; i++)
-		if (c->ends[i].l == e->l && c->ends[i].d != e->d)
-			return c->ends[i].port;
-	return NULL;
-}
 
 static void
 check_access(struct check *c, unsigned models, int known)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < c->nends; i++) {
 		struct checked_end *e = &c->ends[i];
 
-		e->peer_port = peer_port(c, e);
+		/* The peer's port, when its XML is at hand. */
+		for (j = 0; j < c->nends && e->peer_port == NULL; j++)
+			if (c->ends[j].l == e->l && c->ends[j].d != e->d)
+				e->peer_port = c->ends[j].port;
 		c->errors += access_check_labels(e, models, known);
 		access_check_dir(e);
 	}
@@ -364,8 +348,7 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 	check_shared_paths(c);
 	check_file_systems(c);
 	check_access(c, models, known);
-	report_guests(c);
-	note_unchecked(c);
+	report(c);
 	for (i = 0; i < c->ng; i++) {
 		domain_free(&c->g[i].xml);
 		free(c->g[i].source);
