@@ -73,33 +73,81 @@ static const char hook_ident[] __attribute__((used)) =
 static const struct command {
 	const char	*name;
 	int		(*run)(int, char **);
-	const char	*synopsis;
 } commands[] = {
-	{ "check",  cmd_check,  "check [-c FILE] [DOMAIN.xml ...]" },
-	{ "plan",   cmd_plan,   "plan [-c FILE] DOMAIN prepare|release < DOMAIN.xml" },
-	{ "status", cmd_status, "status [-c FILE]" },
-	{ "xml",    cmd_xml,    "xml [-c FILE] [-d DIR] DOMAIN" },
+	{ "check", cmd_check }, { "plan", cmd_plan }, { "status", cmd_status }, { "xml", cmd_xml },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
-static void
-usage(FILE *f)
+int
+cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o)
 {
-	size_t i;
+	static const struct option all[CMD_OPTS_DIR] = {
+		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { "selinux", no_argument, NULL, 'S' },
+		{ "no-selinux", no_argument, NULL, 'N' }, { "dir", required_argument, NULL, 'd' },
+	};
+	const char *shortopts = nopts == CMD_OPTS_DIR ? "+:c:hd:" : "+:c:h";
+	struct option longopts[CMD_OPTS_DIR + 1] = { { 0 } };
+	char shortopt[3] = "-?";
+	int c;
 
-	fputs(HOOK_SYNOPSIS, f);
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "       vserlink %s\n", commands[i].synopsis);
-	fputs("       vserlink --help | --version\n"
-	    "Installed as libvirt's QEMU hook (/etc/libvirt/hooks/qemu), vserlink wires\n"
-	    "the guest ports that " CONFIG_DEFAULT " links.\n"
-	    "  check    validate pairs.ini and guests' XML before they start\n"
-	    "  plan     print what the hook would do for an event, and do nothing\n"
-	    "  status   show every link, its attached ends and whether the wiring is intact\n"
-	    "  xml      print the <channel>/<serial> elements for a guest's links\n"
-	    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n", f);
+	memcpy(longopts, all, (size_t)nopts * sizeof(*all));
+	*o = (struct cmd_opts){ NULL, PIPE_DIR, 0 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'd':
+			o->dir = optarg;
+			break;
+		case 'S':
+		case 'N':
+			o->selinux = c;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			puts(PROGRAM " " VSERLINK_VERSION);
+			return 0;
+		case ':':
+			log_error("%s: option %s needs an argument; see vserlink %s --help",
+			    argv[0], argv[optind - 1], argv[0]);
+			return 1;
+		default:
+			shortopt[1] = (char)optopt;
+			log_error("%s: unknown option \"%s\"; see vserlink %s --help",
+			    argv[0], optopt != 0 ? shortopt : argv[optind - 1], argv[0]);
+			return 1;
+		}
+	}
+	o->config = config_path(o->config);
+	return -1;
 }
+
+int
+cmd_usage_error(const char *name, const char *why)
+{
+	log_error("%s: %s; see vserlink %s --help", name, why, name);
+	return 1;
+}
+
+static const char usage[] = HOOK_SYNOPSIS
+    "       vserlink check [-c FILE] [DOMAIN.xml ...]\n"
+    "       vserlink plan [-c FILE] DOMAIN prepare|release < DOMAIN.xml\n"
+    "       vserlink status [-c FILE]\n"
+    "       vserlink xml [-c FILE] [-d DIR] DOMAIN\n"
+    "       vserlink --help | --version\n"
+    "Installed as libvirt's QEMU hook (/etc/libvirt/hooks/qemu), vserlink wires\n"
+    "the guest ports that " CONFIG_DEFAULT " links.\n"
+    "  check    validate pairs.ini and guests' XML before they start\n"
+    "  plan     print what the hook would do for an event, and do nothing\n"
+    "  status   show every link, its attached ends and whether the wiring is intact\n"
+    "  xml      print the <channel>/<serial> elements for a guest's links\n"
+    "Each takes --help. See vserlink(8) and vserlink-pairs.ini(5).\n";
 
 static const char hook_usage[] = HOOK_SYNOPSIS
     "Runs as libvirt runs the hook (installed as /etc/libvirt/hooks/qemu, or in\n"
@@ -123,7 +171,7 @@ main(int argc, char **argv)
 	if (argc > 0 && invoked_as_hook(argv[0]))
 		return run_hook(argc - 1, argv + 1);
 	if (argc < 2) {
-		usage(stderr);
+		fputs(usage, stderr);
 		return 1;
 	}
 	/* "hook --help" and "hook --version" alone cannot be an event: a hook call has three arguments. */
@@ -134,10 +182,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(opt, "--help") == 0 || (!hook && strcmp(opt, "-h") == 0)) {
-		if (hook)
-			fputs(hook_usage, stdout);
-		else
-			usage(stdout);
+		fputs(hook ? hook_usage : usage, stdout);
 		return 0;
 	}
 	if (hook)

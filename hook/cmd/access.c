@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,63 +12,41 @@
 #include "caps.h"
 #include "cmd.h"
 #include "fsops.h"
-#include "log.h"
-
-#define END_FMT		CMD_END_FMT
-#define END_ARGS(e)	(e)->d->name, (e)->link, (e)->port->name
 
 /* --- SELinux --- */
-
-/* Whether libvirt labels this guest's files as SELinux at its start. */
-static int
-selinux_labels(const struct checked_end *e, unsigned models, int known)
-{
-	const struct domain *d = e->d;
-
-	if (known ? !(models & CAPS_SELINUX) : d->selinux_label == NULL)
-		return 0;
-	return !d->selinux_relabel_off;
-}
-
-/* The port's label works when it is the shared one, or the peer's port has it too. */
-static int
-label_shared(const struct checked_end *e)
-{
-	const char *mine = e->port->selinux_label;
-
-	if (strcmp(mine, SHARED_SELINUX_LABEL) == 0)
-		return 1;
-	return e->peer_port != NULL && e->peer_port->selinux_label != NULL &&
-	    strcmp(e->peer_port->selinux_label, mine) == 0;
-}
 
 static int
 check_selinux(const struct checked_end *e, unsigned models, int known)
 {
-	const struct domain_port *p = e->port;
+	const struct domain_port *p = e->port, *pp = e->peer_port;
 	int has_seclabel = p->selinux_relabel_off || p->selinux_label != NULL;
 
 	if (known && !(models & CAPS_SELINUX) && has_seclabel) {
-		log_error(END_FMT "the port's <source> has a <seclabel model='selinux'>, but this host's libvirt does not run SELinux and refuses the start (\"Unable to find security driver for model selinux\"); remove it",
-		    END_ARGS(e));
+		log_error(CMD_END_FMT "the port's <source> has a <seclabel model='selinux'>, but this host's libvirt does not run SELinux and refuses the start (\"Unable to find security driver for model selinux\"); remove it",
+		    CMD_END_ARGS(e));
 		return 1;
 	}
-	if (!selinux_labels(e, models, known))
+	/* Whether libvirt labels this guest's files as SELinux at its start. */
+	if (known ? !(models & CAPS_SELINUX) : e->d->selinux_label == NULL)
+		return 0;
+	if (e->d->selinux_relabel_off)
 		return 0;
 	if (p->selinux_relabel_off) {
-		log_error(END_FMT "SELinux: relabel='no' leaves %s.in and %s.out with the label of the directory they are made in, which QEMU cannot open; put %s in the port's <source> instead",
-		    END_ARGS(e), p->path, p->path, SHARED_SECLABEL);
+		log_error(CMD_END_FMT "SELinux: relabel='no' leaves %s.in and %s.out with the label of the directory they are made in, which QEMU cannot open; put %s in the port's <source> instead",
+		    CMD_END_ARGS(e), p->path, p->path, SHARED_SECLABEL);
 		return 1;
 	}
 	if (p->selinux_label == NULL) {
-		log_error(END_FMT "SELinux: libvirt gives %s.in and %s.out guest %s's own label at each start, so whichever of guests %s and %s starts second fails (\"Setting different SELinux label on ... which is already in use\"); add %s inside the port's <source>",
-		    END_ARGS(e), p->path, p->path, e->d->name, e->d->name, e->peer,
+		log_error(CMD_END_FMT "SELinux: libvirt gives %s.in and %s.out guest %s's own label at each start, so whichever of guests %s and %s starts second fails (\"Setting different SELinux label on ... which is already in use\"); add %s inside the port's <source>",
+		    CMD_END_ARGS(e), p->path, p->path, e->d->name, e->d->name, e->peer,
 		    SHARED_SECLABEL);
 		return 1;
 	}
-	if (!label_shared(e)) {
-		log_error(END_FMT "SELinux: the <label> in the port's <source> is %s, and guest %s's end of the link has not got it too, so whichever of the two starts second fails (\"Setting different SELinux label on ... which is already in use\"); give both ends %s",
-		    END_ARGS(e), p->selinux_label, e->peer, SHARED_SECLABEL);
+	/* The port's label works when it is the shared one, or the peer's port has it too. */
+	if (strcmp(p->selinux_label, SHARED_SELINUX_LABEL) != 0 &&
+	    (pp == NULL || pp->selinux_label == NULL || strcmp(pp->selinux_label, p->selinux_label) != 0)) {
+		log_error(CMD_END_FMT "SELinux: the <label> in the port's <source> is %s, and guest %s's end of the link has not got it too, so whichever of the two starts second fails (\"Setting different SELinux label on ... which is already in use\"); give both ends %s",
+		    CMD_END_ARGS(e), p->selinux_label, e->peer, SHARED_SECLABEL);
 		return 1;
 	}
 	return 0;
@@ -81,55 +58,41 @@ access_check_labels(const struct checked_end *e, unsigned models, int known)
 	int errors = check_selinux(e, models, known);
 
 	if (known && (models & CAPS_APPARMOR) && strncmp(e->port->name, "console", 7) == 0) {
-		log_error(END_FMT APPARMOR_CONSOLE_FMT, END_ARGS(e), e->port->path,
+		log_error(CMD_END_FMT APPARMOR_CONSOLE_FMT, CMD_END_ARGS(e), e->port->path,
 		    e->port->path, e->port->path);
 		errors++;
 	}
 	if (e->d->dac_user_set)
-		log_warning(END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
-		    END_ARGS(e), e->d->name, e->port->path, e->port->path, e->d->name, e->peer);
+		log_warning(CMD_END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
+		    CMD_END_ARGS(e), e->d->name, e->port->path, e->port->path, e->d->name, e->peer);
 	return errors;
 }
 
 /* --- who else may write in the pipe directory --- */
 
-/* Why others may write in the directory fd, or NULL; why is filled. */
-static const char *
-open_to_others(int fd, const struct stat *st, char *why, size_t whylen)
-{
-	char who[64];
-	int r;
-
-	if ((st->st_mode & S_ISVTX) && ((st->st_mode & S_IWOTH) ||
-	    ((st->st_mode & S_IWGRP) && st->st_gid != 0))) {
-		snprintf(why, whylen, "is sticky and writable by others");
-		return why;
-	}
-	if ((r = fs_acl_writer(fd, st->st_gid, who, sizeof(who))) < 0) {
-		snprintf(why, whylen, "cannot read its POSIX ACL (%s)", strerror(errno));
-		return why;
-	}
-	if (r > 0) {
-		snprintf(why, whylen, "has a POSIX ACL that lets %s write in it", who);
-		return why;
-	}
-	return NULL;
-}
-
 void
 access_check_dir(const struct checked_end *e)
 {
 	const char *path = e->port->path, *slash = strrchr(path, '/');
-	char msg[PATH_MAX + 128], why[128];
+	char msg[PATH_MAX + 128], why[128] = "", who[64];
 	struct stat st;
-	int fd;
+	int fd, r;
 
 	/* The dry run passed: the directory is the hook's to use. */
-	if ((fd = fs_open_parent(path, msg, sizeof(msg))) >= 0) {
-		if (fstat(fd, &st) == 0 && open_to_others(fd, &st, why, sizeof(why)) != NULL)
-			log_warning(END_FMT "%.*s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
-			    END_ARGS(e), slash == path ? 1 : (int)(slash - path), path, why,
-			    e->d->name, path, path);
-		close(fd);
+	if ((fd = fs_open_parent(path, msg, sizeof(msg))) < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		if ((st.st_mode & S_ISVTX) && ((st.st_mode & S_IWOTH) ||
+		    ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
+			snprintf(why, sizeof(why), "is sticky and writable by others");
+		else if ((r = fs_acl_writer(fd, st.st_gid, who, sizeof(who))) < 0)
+			snprintf(why, sizeof(why), "cannot read its POSIX ACL (%s)", strerror(errno));
+		else if (r > 0)
+			snprintf(why, sizeof(why), "has a POSIX ACL that lets %s write in it", who);
 	}
+	if (why[0] != '\0')
+		log_warning(CMD_END_FMT "%.*s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
+		    CMD_END_ARGS(e), slash == path ? 1 : (int)(slash - path), path, why,
+		    e->d->name, path, path);
+	close(fd);
 }

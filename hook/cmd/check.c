@@ -1,18 +1,13 @@
 /*
- * check.c: "vserlink check [DOMAIN.xml ...]".
- *
- * Says before a start what the hook would refuse at it, with the hook's own
- * code: every error of pairs.ini, then for each guest's XML (the files
- * given, or else the defined guests' XML from virsh) the hook's plan of its
- * prepare against today's state and disk, which reports exactly the
- * refusals a start would. A dry run sees one guest; what only shows when the
- * second end of a link starts (both ends on one path, ends on two file
- * systems, one path in two links) is checked here across the XML given, for
- * links with no end attached (with an end attached, the dry run sees it).
- * Then what libvirt's security drivers will do to the FIFOs on this host
- * (its models from virsh capabilities, or --selinux/--no-selinux, or else
- * as the guests' XML asks), and pipe directories others may write in
- * (access.c).
+ * check.c: "vserlink check [DOMAIN.xml ...]": says before a start what the hook
+ * would refuse at it, with the hook's own code. Every error of pairs.ini, then
+ * the hook's dry run of each guest's prepare (XML files given, else virsh's)
+ * against today's state and disk. A dry run sees one guest; what only shows at
+ * the second start of a link (both ends on one path, ends on two file systems,
+ * one path in two links) is checked here across the XML given, for links with
+ * no end attached (with one attached, the dry run sees it). Then what libvirt's
+ * security drivers will do to the FIFOs, and pipe directories others may write
+ * in (access.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +18,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "cmd.h"
-#include "read_all.h"
 #include "config.h"
 #include "fsops.h"
-#include "log.h"
+#include "read_all.h"
 #include "state.h"
 #include "wire.h"
 
@@ -52,58 +45,49 @@ struct guest {
 	size_t		 nports;	/* linked ports, when not refused */
 };
 
-/* A linked port of a guest that passed its dry run. */
-struct end {
-	struct guest		*g;
-	const struct link	*l;
-	const struct domain_port *port;
-	const char		*peer;
-	int			 attached;	/* in the state now */
-};
-
 struct check {
 	const struct pairs	*p;
 	struct state		 s;
 	struct guest		*g;
 	size_t			 ng;
-	struct end		*ends;
+	struct checked_end	*ends;
 	size_t			 nends, ends_cap;
 	int			 errors;
 };
 
-#define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
-
 /* --- the guests' XML --- */
+
+static const struct guest *
+find_guest(const struct check *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++)
+		if (strcmp(c->g[i].xml.name, name) == 0)
+			return &c->g[i];
+	return NULL;
+}
 
 static void
 add_guest(struct check *c, char *source, const char *buf, size_t len)
 {
+	const struct guest *first;
 	struct guest *g;
-	size_t i;
+	char err[256];
 
 	c->g = xreallocarray(c->g, c->ng + 1, sizeof(*c->g));
 	g = &c->g[c->ng];
-	memset(g, 0, sizeof(*g));
-	g->source = source;
-	if (cmd_parse_xml(source, buf, len, &g->xml) < 0) {
-		c->errors++;
-		free(source);
+	*g = (struct guest){ .source = source };
+	if (domain_parse(buf, len, &g->xml, err, sizeof(err)) < 0) {
+		log_error("%s: %s", source, err);
+	} else if (g->xml.name == NULL || g->xml.name[0] == '\0') {
+		log_error("%s: the domain XML has no <name>", source);
+	} else if ((first = find_guest(c, g->xml.name)) != NULL) {
+		log_error("%s: guest %s again (first in %s)", source, g->xml.name, first->source);
+	} else {
+		c->ng++;
 		return;
 	}
-	if (g->xml.name == NULL || g->xml.name[0] == '\0') {
-		log_error("%s: the domain XML has no <name>", source);
-		goto drop;
-	}
-	for (i = 0; i < c->ng; i++) {
-		if (strcmp(c->g[i].xml.name, g->xml.name) == 0) {
-			log_error("%s: guest %s again (first in %s)", source, g->xml.name,
-			    c->g[i].source);
-			goto drop;
-		}
-	}
-	c->ng++;
-	return;
-drop:
 	c->errors++;
 	domain_free(&g->xml);
 	free(source);
@@ -154,32 +138,13 @@ fetch_defined(struct check *c)
 /* --- one guest: the hook's own prepare, as a dry run --- */
 
 static void
-collect_ends(struct check *c, struct guest *g)
-{
-	const struct link_end *mine, *peer;
-	size_t i;
-
-	for (i = 0; i < c->p->nlinks; i++) {
-		const struct link *l = &c->p->links[i];
-		struct end *e;
-
-		if ((mine = pairs_end_of(l, g->xml.name, &peer)) == NULL || peer == NULL)
-			continue;
-		GROW(c->ends, c->nends, c->ends_cap);
-		e = &c->ends[c->nends++];
-		/* The plan passed: the port exists once, a pipe with a usable path. */
-		*e = (struct end){ g, l, domain_find_port(&g->xml, mine->port, NULL), peer->domain,
-		    state_find_end(&c->s, l->name, g->xml.name) != NULL };
-	}
-}
-
-static void
 check_guest(struct check *c, struct guest *g)
 {
 	const char *name = g->xml.name;
+	const struct link_end *mine, *peer;
 	struct wiring *w;
+	size_t i;
 	int rc;
-	size_t before = c->nends;
 
 	if (!pairs_concerns(c->p, name))
 		return;
@@ -187,24 +152,33 @@ check_guest(struct check *c, struct guest *g)
 	if (pairs_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
-		g->refused = 1;
-		c->errors++;
-		return;
+		rc = 1;
+	} else {
+		rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
+		wire_free(w);
 	}
-	rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
-	wire_free(w);
 	if (rc != 0) {
 		g->refused = 1;
 		c->errors++;
 		return;
 	}
-	collect_ends(c, g);
-	g->nports = c->nends - before;
+	for (i = 0; i < c->p->nlinks; i++) {
+		const struct link *l = &c->p->links[i];
+
+		if ((mine = pairs_end_of(l, name, &peer)) == NULL || peer == NULL)
+			continue;
+		GROW(c->ends, c->nends, c->ends_cap);
+		/* The plan passed: the port exists once, a pipe with a usable path. */
+		c->ends[c->nends++] = (struct checked_end){ &g->xml, l,
+		    domain_find_port(&g->xml, mine->port, NULL), peer->domain, NULL,
+		    state_find_end(&c->s, l->name, name) != NULL };
+		g->nports++;
+	}
 }
 
-/* After the messages, what became of each guest that has none. */
+/* After the messages: what became of each guest that has none, links half checked. */
 static void
-report_guests(const struct check *c)
+report(const struct check *c)
 {
 	size_t i;
 
@@ -217,6 +191,13 @@ report_guests(const struct check *c)
 			printf("guest %s (%s): %zu linked port%s can be wired\n", g->xml.name,
 			    g->source, g->nports, g->nports == 1 ? "" : "s");
 	}
+	for (i = 0; i < c->nends; i++) {
+		const struct checked_end *e = &c->ends[i];
+
+		if (find_guest(c, e->peer) == NULL)
+			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
+			    e->l->name, e->peer, e->d->name);
+	}
 }
 
 /* --- across guests: what the second start of a link would refuse --- */
@@ -224,39 +205,50 @@ report_guests(const struct check *c)
 static int
 cmp_end_path(const void *a, const void *b)
 {
-	const struct end *x = a, *y = b;
+	const struct checked_end *x = a, *y = b;
 	int r = fs_path_cmp(x->port->path, y->port->path);
 
 	/* Ties in the order the guests were given, for messages that do not vary. */
 	if (r == 0)
-		r = (x->g > y->g) - (x->g < y->g);
+		r = (x->d > y->d) - (x->d < y->d);
 	if (r == 0)
 		r = (x->l > y->l) - (x->l < y->l);
 	return r;
 }
 
+/* b's guest would be refused at its start. */
+static void
+refuse(struct check *c, const struct checked_end *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->ng; i++)
+		if (&c->g[i].xml == b->d)
+			c->g[i].refused = 1;
+	c->errors++;
+}
+
 static void
 check_shared_paths(struct check *c)
 {
-	struct end *v = xcalloc(c->nends, sizeof(*v));
+	struct checked_end *v = xcalloc(c->nends, sizeof(*v));
 	size_t i;
 
 	if (c->nends > 0)
 		memcpy(v, c->ends, c->nends * sizeof(*v));
 	qsort(v, c->nends, sizeof(*v), cmp_end_path);
 	for (i = 1; i < c->nends; i++) {
-		const struct end *a = &v[i - 1], *b = &v[i];
+		const struct checked_end *a = &v[i - 1], *b = &v[i];
 
-		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
+		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->d == b->d ||
 		    a->attached || b->attached)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			wire_refuse_same_path(END_ARGS(b), b->port->path, a->g->xml.name);
+			wire_refuse_same_path(CMD_END_ARGS(b), b->port->path, a->d->name);
 		else
-			wire_refuse_in_use(END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
-		b->g->refused = 1;
-		c->errors++;
+			wire_refuse_in_use(CMD_END_ARGS(b), b->port->path, a->d->name, a->l->name);
+		refuse(c, b);
 	}
 	free(v);
 }
@@ -279,18 +271,6 @@ dir_dev(const char *path, dev_t *dev)
 	return rc;
 }
 
-/* The hook's words when b's guest starts second: .in is the peer's .out. */
-static void
-two_fs(const struct end *a, const struct end *b, int k)
-{
-	char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
-	char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
-
-	wire_refuse_two_fs(END_ARGS(b), mine, a->g->xml.name, peer);
-	free(mine);
-	free(peer);
-}
-
 static void
 check_file_systems(struct check *c)
 {
@@ -298,11 +278,11 @@ check_file_systems(struct check *c)
 	int k;
 
 	for (i = 0; i < c->nends; i++) {
-		const struct end *a = &c->ends[i];
+		const struct checked_end *a = &c->ends[i];
 		dev_t da, db;
 
 		for (j = i + 1; j < c->nends; j++) {
-			const struct end *b = &c->ends[j];
+			const struct checked_end *b = &c->ends[j];
 
 			if (b->l != a->l || a->attached || b->attached ||
 			    fs_path_cmp(a->port->path, b->port->path) == 0)
@@ -310,58 +290,36 @@ check_file_systems(struct check *c)
 			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
 			    da == db)
 				continue;
-			for (k = 0; k < 2; k++)
-				two_fs(a, b, k);
-			b->g->refused = 1;
-			c->errors++;
+			/* The hook's words when b's guest starts second: .in is the peer's .out. */
+			for (k = 0; k < 2; k++) {
+				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
+				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
+
+				wire_refuse_two_fs(CMD_END_ARGS(b), mine, a->d->name, peer);
+				free(mine);
+				free(peer);
+			}
+			refuse(c, b);
 		}
-	}
-}
-
-/* Links whose other end's XML was not at hand: half checked. */
-static void
-note_unchecked(struct check *c)
-{
-	size_t i, j;
-
-	for (i = 0; i < c->nends; i++) {
-		const struct end *e = &c->ends[i];
-		int found = 0;
-
-		for (j = 0; j < c->ng; j++)
-			if (strcmp(c->g[j].xml.name, e->peer) == 0)
-				found = 1;
-		if (!found)
-			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
-			    e->l->name, e->peer, e->g->xml.name);
 	}
 }
 
 /* --- who else touches the FIFOs: security drivers, other users --- */
 
-static const struct domain_port *
-peer_port(const struct check *c, const struct end *e)
-{
-	size_t i;
-
-	for (i = 0; i < c->nends; i++)
-		if (c->ends[i].l == e->l && c->ends[i].g != e->g)
-			return c->ends[i].port;
-	return NULL;
-}
-
 static void
 check_access(struct check *c, unsigned models, int known)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < c->nends; i++) {
-		const struct end *e = &c->ends[i];
-		struct checked_end ce = { &e->g->xml, e->l->name, e->port, e->peer,
-		    peer_port(c, e) };
+		struct checked_end *e = &c->ends[i];
 
-		c->errors += access_check_labels(&ce, models, known);
-		access_check_dir(&ce);
+		/* The peer's port, when its XML is at hand. */
+		for (j = 0; j < c->nends && e->peer_port == NULL; j++)
+			if (c->ends[j].l == e->l && c->ends[j].d != e->d)
+				e->peer_port = c->ends[j].port;
+		c->errors += access_check_labels(e, models, known);
+		access_check_dir(e);
 	}
 }
 
@@ -380,7 +338,7 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 	if (state_open(&c->s, c->p->settings.state_dir, 0, msg, sizeof(msg)) == 0)
 		(void)state_load(&c->s, msg, sizeof(msg));
 	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
-	known = cmd_secmodels(selinux, &models) == 0;
+	known = virsh_secmodels(selinux, &models) == 0;
 	if (nfiles > 0)
 		read_files(c, nfiles, files);
 	else
@@ -390,8 +348,7 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 	check_shared_paths(c);
 	check_file_systems(c);
 	check_access(c, models, known);
-	report_guests(c);
-	note_unchecked(c);
+	report(c);
 	for (i = 0; i < c->ng; i++) {
 		domain_free(&c->g[i].xml);
 		free(c->g[i].source);
@@ -404,32 +361,25 @@ check_guests(struct check *c, int nfiles, char **files, int selinux)
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { 0 } };
-	const char *config = NULL;
-	struct check c;
+	struct check c = { 0 };
+	struct cmd_opts o;
 	struct pairs p;
 	size_t n;
-	int ch, rc, selinux = 0;
+	int rc;
 
-	while ((ch = cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc)) != -1)
-		selinux = ch;
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_SELINUX, usage, &o)) >= 0)
 		return rc;
-	config = config_path(config);
-
-	if ((rc = config_load(config, &p)) != 0) {
+	if ((rc = config_load(o.config, &p)) != 0) {
 		if (rc == 1)
-			log_error("%s: %s", config, strerror(ENOENT));
+			log_error("%s: %s", o.config, strerror(ENOENT));
 		pairs_free(&p);
 		return 1;
 	}
-	memset(&c, 0, sizeof(c));
 	c.p = &p;
-	if ((n = (size_t)config_report_errors(&p, NULL)) == 0)
-		printf("%s: %zu link%s, no errors\n", config, p.nlinks, p.nlinks == 1 ? "" : "s");
-	c.errors += (int)n;
-
-	check_guests(&c, argc - optind, argv + optind, selinux);
+	if ((n = config_report_errors(&p, NULL)) == 0)
+		printf("%s: %zu link%s, no errors\n", o.config, p.nlinks, p.nlinks == 1 ? "" : "s");
+	c.errors = (int)n;
+	check_guests(&c, argc - optind, argv + optind, o.selinux);
 	pairs_free(&p);
 	return c.errors ? 1 : 0;
 }

@@ -10,17 +10,13 @@
 #include <stddef.h>
 
 #include "domain.h"
+#include "log.h"
 #include "pairs.h"
 
 int	cmd_check(int argc, char **argv);
 int	cmd_plan(int argc, char **argv);
 int	cmd_status(int argc, char **argv);
 int	cmd_xml(int argc, char **argv);
-
-/* Where "vserlink xml" puts pipe paths unless told otherwise (-d). */
-#ifndef PIPE_DIR
-#define PIPE_DIR	"/run/vserlink-pipes"
-#endif
 
 /* The label libvirt gives <shareable/> disks, no guest's MCS categories; the element for a <source>. */
 #define SHARED_SELINUX_LABEL	"system_u:object_r:svirt_image_t:s0"
@@ -30,43 +26,32 @@ int	cmd_xml(int argc, char **argv);
 /* virt-aa-helper allows a pipe <console> only PATH, not PATH.in/.out; arguments: the path 3 times. */
 #define APPARMOR_CONSOLE_FMT	"AppArmor: virt-aa-helper lets QEMU open %s.in and %s.out for a pipe <serial>, <parallel> or <channel> but only %s for a <console>, so QEMU cannot open this console's FIFOs; link a <serial> or <channel> port instead"
 
-/* The options every subcommand takes: -c FILE, -h/--help, --version. */
-#define CMD_SHORTOPTS	"+:c:h"
-#define CMD_LONGOPTS							\
-	{ "config", required_argument, NULL, 'c' },			\
-	{ "help", no_argument, NULL, 'h' },				\
-	{ "version", no_argument, NULL, 'V' }
+/* How check and xml begin a message about one end of a link: guest, link, port. */
+#define CMD_END_FMT	"guest %s: link %s (%s): "
+#define CMD_END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
 
-/* --selinux and --no-selinux, for xml and check. */
-#define CMD_SELINUX_LONGOPTS						\
-	{ "selinux", no_argument, NULL, 'S' },				\
-	{ "no-selinux", no_argument, NULL, 'N' }
+struct cmd_opts {
+	const char	*config;	/* -c FILE, else as config_path() says */
+	const char	*dir;		/* -d DIR, else PIPE_DIR */
+	int		 selinux;	/* 'S' --selinux, 'N' --no-selinux, else 0 */
+};
 
-/*
- * The host's CAPS_* models: opt 'S' SELinux, 'N' none, else "virsh capabilities".
- * -1 when unknown: errno ENOENT without virsh on $PATH, else after a warning.
- */
-int	cmd_secmodels(int opt, unsigned *models);
+/* How many of the options a command takes, in this order: -c FILE, -h/--help, --version
+ * (all); --selinux, --no-selinux (check, xml); -d/--dir DIR (xml). */
+enum { CMD_OPTS = 3, CMD_OPTS_SELINUX = 5, CMD_OPTS_DIR = 6 };
 
-/*
- * getopt_long that handles the common options and errors itself: returns a
- * command's own option, or -1 at the end with *rc -1, or the exit status to return now.
- */
-int	cmd_getopt(int argc, char **argv, const char *shortopts,
-	    const struct option *longopts, const char *usage, const char **config, int *rc);
-
-/* A remark on stderr, "vserlink: ...", neither error nor warning; control bytes as '?'. */
-void	cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long into o, handling -h, --version and mistakes itself: -1 to go on
+ * with the operands at optind, else the exit status to return now. */
+int	cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o);
 
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
 int	cmd_usage_error(const char *name, const char *why);
 
+/* A remark, neither error nor warning: a command never logs to syslog, so log_error's format. */
+#define cmd_note	log_error
+
 /* The most domain XML a subcommand reads, as the hook. */
 #define CMD_MAX_XML	(64u << 20)
-
-/* Parses the domain XML in buf; on failure reports "vserlink: WHAT: reason", -1. */
-int	cmd_parse_xml(const char *what, const char *buf, size_t len,
-	    struct domain *d);
 
 /* A defined guest's XML, as "virsh dumpxml --inactive" gave it. */
 struct virsh_xml {
@@ -78,34 +63,27 @@ struct virsh_xml {
 /* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 
-/* "virsh capabilities" as CAPS_* bits: -1, errno ENOENT without virsh, else -1 after a warning. */
-int	virsh_secmodels(unsigned *models);
+/* The host's CAPS_* models: from selinux (cmd_opts) if set, else "virsh capabilities";
+ * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning. */
+int	virsh_secmodels(int selinux, unsigned *models);
 
-/* How check and xml begin a message about one end of a link: guest, link, port. */
-#define CMD_END_FMT	"guest %s: link %s (%s): "
-
-/* A linked port of a guest whose dry run passed, for access.c. */
+/* A linked port of a guest whose dry run passed (check.c). */
 struct checked_end {
 	const struct domain	 *d;		/* the guest's XML */
-	const char		 *link;
+	const struct link	 *l;
 	const struct domain_port *port;
 	const char		 *peer;		/* the guest at the other end */
 	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
+	int			  attached;	/* in the state now */
 };
 
-/*
- * What libvirt's security drivers will do to e's FIFOs on a host running
- * models (CAPS_* bits; known says whether models came from --selinux,
- * --no-selinux or libvirt, else the guests' XML decides). Prints each
- * problem; returns the number of errors among them.
- */
+/* Prints what libvirt's security drivers will do to e's FIFOs on a host running models
+ * (CAPS_*; unless known, the guests' XML decides); returns the number of errors. */
 int	access_check_labels(const struct checked_end *e, unsigned models, int known);
 
-/*
- * Warns when users other than root may write in the directory of e's FIFOs
- * (the sticky bit and mode bits, or a POSIX ACL), where any of them can
- * keep e's guest from starting by making a FIFO's name first.
- */
+/* Warns when users other than root may write in the directory of e's FIFOs
+ * (sticky and writable, or a POSIX ACL): any of them can keep e's guest from
+ * starting by making a FIFO's name first. */
 void	access_check_dir(const struct checked_end *e);
 
 #endif

@@ -12,7 +12,6 @@
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
-#include "log.h"
 #include "state.h"
 
 static const char usage[] =
@@ -28,17 +27,14 @@ struct names {
 	int		 ok[2];		/* a FIFO of ours */
 };
 
-/*
- * Looks at PATH.in and PATH.out of guest domain's end; writes a line to out
- * for each problem.
- */
+/* Looks at PATH.in and PATH.out of end e; writes a line to out for each problem. */
 static int
 inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 {
-	char msg[PATH_MAX + 128], full[PATH_MAX + 8];
-	const char *domain = e->domain, *path = e->path;
-	const char *slash = strrchr(path, '/');
+	char msg[PATH_MAX + 128], full[PATH_MAX + 8], name[NAME_MAX + 1];
+	const char *path = e->path, *sfx;
 	const struct state_end *owner;
+	struct timespec birth;
 	int dfd, k, ok, problems = 0;
 
 	memset(nm, 0, sizeof(*nm));
@@ -47,34 +43,31 @@ inspect(struct state *s, const struct state_end *e, struct names *nm, FILE *out)
 		return 1;
 	}
 	for (k = 0; k < 2; k++) {
-		char name[NAME_MAX + 1];
 		struct stat *st = &nm->st[k];
-		struct timespec birth;
 
-		snprintf(name, sizeof(name), "%s%s", slash + 1, fifo_suffix[k]);
-		snprintf(full, sizeof(full), "%s%s", path, fifo_suffix[k]);
-		if (state_is_pending(s, domain, full)) {
+		sfx = fifo_suffix[k];
+		snprintf(name, sizeof(name), "%s%s", strrchr(path, '/') + 1, sfx);
+		snprintf(full, sizeof(full), "%s%s", path, sfx);
+		if (state_is_pending(s, e->domain, full))
 			fprintf(out, "        %s: left by a prepare that did not finish; the guest's next prepare or release clears it\n",
 			    full);
-		} else if (fs_lstat_birth(dfd, name, st, &birth) < 0) {
-			fprintf(out, "        %s%s: %s\n", path, fifo_suffix[k],
+		else if (fs_lstat_birth(dfd, name, st, &birth) < 0)
+			fprintf(out, "        %s%s: %s\n", path, sfx,
 			    errno == ENOENT ? "missing" : strerror(errno));
-		} else if (!S_ISFIFO(st->st_mode)) {
-			fprintf(out, "        %s%s: %s, not a FIFO\n", path, fifo_suffix[k],
+		else if (!S_ISFIFO(st->st_mode))
+			fprintf(out, "        %s%s: %s, not a FIFO\n", path, sfx,
 			    S_ISLNK(st->st_mode) ? "a symbolic link" :
 			    S_ISREG(st->st_mode) ? "a regular file" :
 			    S_ISDIR(st->st_mode) ? "a directory" : "something else");
-		} else if (state_end_has(e, k, st, &birth)) {
+		else if (state_end_has(e, k, st, &birth))
 			nm->ok[k] = 1;
-			continue;
-		} else if ((owner = state_owner(s, st, &birth, &ok)) != NULL) {
+		else if ((owner = state_owner(s, st, &birth, &ok)) != NULL)
 			fprintf(out, "        %s%s: is guest %s's FIFO %s%s of link %s, not this end's\n",
-			    path, fifo_suffix[k], owner->domain, owner->path, fifo_suffix[ok], owner->link);
-		} else {
+			    path, sfx, owner->domain, owner->path, fifo_suffix[ok], owner->link);
+		else
 			fprintf(out, "        %s%s: a FIFO vserlink did not create (replaced by hand?)\n",
-			    path, fifo_suffix[k]);
-		}
-		problems++;
+			    path, sfx);
+		problems += !nm->ok[k];
 	}
 	close(dfd);
 	return problems;
@@ -89,7 +82,7 @@ show_link(struct state *s, const struct link *l)
 	char *body = NULL;
 	size_t bodylen = 0, j;
 	FILE *out = open_memstream(&body, &bodylen);
-	int broken = 0, nattached = 0;
+	int broken = 0, k;
 
 	if (out == NULL)
 		return -1;
@@ -102,37 +95,29 @@ show_link(struct state *s, const struct link *l)
 	for (j = 0; j < 2; j++) {
 		const struct link_end *e = &l->ends[j];
 
-		att[j] = state_find_end(s, l->name, e->domain);
-		if (att[j] == NULL) {
+		if ((att[j] = state_find_end(s, l->name, e->domain)) == NULL) {
 			fprintf(out, "    %s %s: not attached\n", e->domain, e->port);
 			continue;
 		}
-		nattached++;
 		fprintf(out, "    %s %s: attached at %s\n", e->domain, e->port, att[j]->path);
 		broken |= inspect(s, att[j], &nm[j], out) != 0;
 	}
 	/* Each end's .in must be the other's .out: one FIFO, two names. */
-	if (nattached == 2) {
-		int k;
-
-		for (k = 0; k < 2; k++) {
-			if (!nm[0].ok[k] || !nm[1].ok[1 - k] || fs_same(&nm[0].st[k], &nm[1].st[1 - k]))
-				continue;
-			fprintf(out, "        %s%s and %s%s are different FIFOs: what guest %s writes does not reach guest %s\n",
-			    att[0]->path, fifo_suffix[k], att[1]->path, fifo_suffix[1 - k],
-			    k == 0 ? l->ends[1].domain : l->ends[0].domain,
-			    k == 0 ? l->ends[0].domain : l->ends[1].domain);
-			broken = 1;
-		}
+	for (k = 0; k < 2 && att[0] != NULL && att[1] != NULL; k++) {
+		if (!nm[0].ok[k] || !nm[1].ok[1 - k] || fs_same(&nm[0].st[k], &nm[1].st[1 - k]))
+			continue;
+		fprintf(out, "        %s%s and %s%s are different FIFOs: what guest %s writes does not reach guest %s\n",
+		    att[0]->path, fifo_suffix[k], att[1]->path, fifo_suffix[1 - k],
+		    l->ends[1 - k].domain, l->ends[k].domain);
+		broken = 1;
 	}
 	fclose(out);
 	if (broken)
 		printf("link %s: BROKEN\n", l->name);
-	else if (nattached == 2)
+	else if (att[0] != NULL && att[1] != NULL)
 		printf("link %s: wired\n", l->name);
-	else if (nattached == 1)
-		printf("link %s: waiting for guest %s\n", l->name,
-		    att[0] ? l->ends[1].domain : l->ends[0].domain);
+	else if (att[0] != NULL || att[1] != NULL)
+		printf("link %s: waiting for guest %s\n", l->name, l->ends[att[0] != NULL].domain);
 	else
 		printf("link %s: not attached\n", l->name);
 	fputs(body, stdout);
@@ -199,28 +184,25 @@ show(const struct pairs *p, struct state *s)
 int
 cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = { CMD_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const char *config = NULL;
 	char msg[PATH_MAX + 256];
+	struct cmd_opts o;
 	struct pairs p;
 	struct state s;
 	int rc;
 
-	cmd_getopt(argc, argv, CMD_SHORTOPTS, longopts, usage, &config, &rc);
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS, usage, &o)) >= 0)
 		return rc;
 	if (optind != argc)
 		return cmd_usage_error(argv[0], "takes no operands");
-	config = config_path(config);
 
-	if ((rc = config_load(config, &p)) < 0) {
+	if ((rc = config_load(o.config, &p)) < 0) {
 		pairs_free(&p);
 		return 1;
 	}
 	if (rc == 1)
-		cmd_note("%s does not exist; showing what the hook attached before", config);
+		cmd_note("%s does not exist; showing what the hook attached before", o.config);
 	else if (p.nerrors > 0)
-		log_warning("%s has %zu error%s; see vserlink check", config, p.nerrors,
+		log_warning("%s has %zu error%s; see vserlink check", o.config, p.nerrors,
 		    p.nerrors == 1 ? "" : "s");
 	rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg));
 	if (rc == 0 && (state_load(&s, msg, sizeof(msg)) < 0 ||

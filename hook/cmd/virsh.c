@@ -4,9 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <spawn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,7 +14,6 @@
 #include "caps.h"
 #include "cmd.h"
 #include "read_all.h"
-#include "log.h"
 
 extern char **environ;
 
@@ -24,26 +21,23 @@ extern char **environ;
 static char *
 find_virsh(void)
 {
-	const char *path = getenv("PATH"), *c, *end;
+	const char *env = getenv("PATH");
+	char *path = xstrdup(env != NULL && env[0] != '\0' ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *dir, *save = NULL, *f = NULL;
 
-	if (path == NULL || path[0] == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (c = path; ; c = end + 1) {
-		char *f;
-
-		end = strchr(c, ':');
-		if (end == NULL)
-			end = c + strlen(c);
-		/* An empty entry is the current directory: not for a root tool. */
-		if (end > c && c[0] == '/') {
-			f = xasprintf("%.*s/virsh", (int)(end - c), c);
-			if (access(f, X_OK) == 0)
-				return f;
+	for (dir = strtok_r(path, ":", &save); dir != NULL && f == NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		/* An empty entry is the current directory: not for a root tool, nor a relative one. */
+		if (dir[0] != '/')
+			continue;
+		f = xasprintf("%s/virsh", dir);
+		if (access(f, X_OK) != 0) {
 			free(f);
+			f = NULL;
 		}
-		if (*end == '\0')
-			return NULL;
 	}
+	free(path);
+	return f;
 }
 
 /*
@@ -55,30 +49,31 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
     const char *a3, const char *a4)
 {
 	const char *given[] = { "virsh", a1, a2, a3, a4 };
-	char *args[6] = { NULL };
+	char *args[6] = { NULL }, *out;
 	posix_spawn_file_actions_t fa;
 	int pfd[2], status, e;
 	size_t i;
-	char *out = NULL;
 	pid_t pid;
 
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		log_warning("virsh %s: %s", a1, strerror(errno));
+		return NULL;
+	}
 	/* posix_spawn takes char *const[]; give it copies rather than cast. */
 	for (i = 0; i < 5 && given[i] != NULL; i++)
 		args[i] = xstrdup(given[i]);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		log_warning("virsh %s: %s", a1, strerror(errno));
-		goto out;
-	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
 	e = posix_spawn(&pid, virsh, &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
+	for (i = 0; i < 5; i++)
+		free(args[i]);
 	if (e != 0) {
 		close(pfd[0]);
 		log_warning("%s: %s", virsh, strerror(e));
-		goto out;
+		return NULL;
 	}
 	out = read_all(pfd[0], CMD_MAX_XML, len);
 	e = errno;
@@ -91,9 +86,6 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
 		free(out);
 		out = NULL;
 	}
-out:
-	for (i = 0; i < 5; i++)
-		free(args[i]);
 	return out;
 }
 
@@ -158,10 +150,7 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 				continue;
 			}
 			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[*n].name = xstrdup(d);
-			(*out)[*n].xml = xml;
-			(*out)[*n].len = len;
-			(*n)++;
+			(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 		}
 	}
 	free(list);
@@ -170,13 +159,15 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 }
 
 int
-virsh_secmodels(unsigned *models)
+virsh_secmodels(int selinux, unsigned *models)
 {
 	char *virsh, *out, err[256];
 	size_t len;
 	int rc = -1;
 
-	*models = 0;
+	*models = selinux == 'S' ? CAPS_SELINUX : 0;
+	if (selinux != 0)
+		return 0;
 	if ((virsh = find_virsh()) == NULL) {
 		errno = ENOENT;
 		return -1;

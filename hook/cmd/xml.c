@@ -14,7 +14,6 @@
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
-#include "log.h"
 #include "text.h"
 
 static const char usage[] =
@@ -27,19 +26,6 @@ static const char usage[] =
     "  -d DIR        put the pipes in DIR (default " PIPE_DIR ")\n"
     "  --selinux     write the XML for a host whose libvirt runs SELinux\n"
     "  --no-selinux  write it for a host whose libvirt does not\n";
-
-/* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
-static char *
-pipe_path(const char *dir, const char *link, const char *domain)
-{
-	size_t len = strlen(dir);
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	if (len == 1 && dir[0] == '/')
-		len = 0;
-	return xasprintf("%.*s/%s.%s", (int)len, dir, link, domain);
-}
 
 static void
 put_escaped(const char *s)
@@ -78,99 +64,80 @@ numbered(const char *port, const char *prefix, unsigned long *n)
 	return *end == '\0' && *n <= 65535;
 }
 
-/* <source path='PATH'/>, with the shared SELinux label inside when asked. */
+/* A type='pipe' chardev at path, with the shared SELinux label inside <source> when asked. */
 static void
-put_source(const char *path, int selinux)
+put_device(const char *port, const char *path, int selinux)
 {
-	fputs("  <source path='", stdout);
+	static const char *const kinds[] = { "serial", "parallel", "console", "channel" };
+	unsigned long n;
+	size_t i = 0;
+
+	while (i < 3 && !numbered(port, kinds[i], &n))
+		i++;
+	printf("<%s type='pipe'>\n  <source path='", kinds[i]);
 	put_escaped(path);
 	if (selinux)
 		fputs("'>\n    " SHARED_SECLABEL "\n  </source>\n", stdout);
 	else
 		fputs("'/>\n", stdout);
-}
-
-static void
-put_device(const char *port, const char *path, int selinux)
-{
-	static const char *const kinds[] = { "serial", "parallel", "console" };
-	unsigned long n;
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (!numbered(port, kinds[i], &n))
-			continue;
-		printf("<%s type='pipe'>\n", kinds[i]);
-		put_source(path, selinux);
-		if (i == 2)
-			printf("  <target type='virtio' port='%lu'/>\n</%s>\n", n, kinds[i]);
-		else
-			printf("  <target port='%lu'/>\n</%s>\n", n, kinds[i]);
-		return;
+	if (i == 3) {
+		fputs("  <target type='virtio' name='", stdout);
+		put_escaped(port);
+		fputs("'/>\n", stdout);
+	} else {
+		printf("  <target %sport='%lu'/>\n", i == 2 ? "type='virtio' " : "", n);
 	}
-	fputs("<channel type='pipe'>\n", stdout);
-	put_source(path, selinux);
-	fputs("  <target type='virtio' name='", stdout);
-	put_escaped(port);
-	fputs("'/>\n</channel>\n", stdout);
+	printf("</%s>\n", kinds[i]);
 }
 
 /*
  * Link and guest names may both hold dots, so two ends could get one path
  * (link "a" of guest "b.c", link "a.b" of guest "c"). Returns the other end
- * with the same default path, or NULL.
+ * whose LINK.GUEST is also tail, or NULL.
  */
 static const struct link_end *
-check_clash(const struct pairs *p, const struct link *mine, const struct link_end *me,
+check_clash(const struct pairs *p, const char *tail, const struct link_end *me,
     const struct link **other)
 {
-	char *a = xasprintf("%s.%s", mine->name, me->domain), *b;
-	size_t i, j;
-	int same = 0;
+	size_t i, j, n;
 
-	for (i = 0; i < p->nlinks && !same; i++) {
-		for (j = 0; j < p->links[i].nends && !same; j++) {
-			if (&p->links[i].ends[j] == me)
-				continue;
-			b = xasprintf("%s.%s", p->links[i].name, p->links[i].ends[j].domain);
-			same = strcmp(a, b) == 0;
-			free(b);
+	for (i = 0; i < p->nlinks; i++) {
+		*other = &p->links[i];
+		n = strlen((*other)->name);
+		for (j = 0; j < (*other)->nends; j++) {
+			const struct link_end *e = &(*other)->ends[j];
+
+			if (e != me && strncmp(tail, (*other)->name, n) == 0 && tail[n] == '.' &&
+			    strcmp(tail + n + 1, e->domain) == 0)
+				return e;
 		}
 	}
-	free(a);
-	if (!same)
-		return NULL;
-	*other = &p->links[i - 1];
-	return &(*other)->ends[j - 1];
+	return NULL;
 }
 
 static int
 print_links(const struct pairs *p, const char *domain, const char *dir, unsigned models)
 {
-	size_t i, j;
+	size_t i, len = strlen(dir);
 	int errors = 0, n = 0;
 
+	while (len > 0 && dir[len - 1] == '/')
+		len--;
 	for (i = 0; i < p->nlinks; i++) {
-		const struct link *l = &p->links[i];
-		const struct link_end *me = NULL, *peer = NULL, *clash;
-		const struct link *other;
+		const struct link *l = &p->links[i], *other;
+		const struct link_end *me, *peer, *clash;
 		const char *why;
 		char *path;
 
-		for (j = 0; j < l->nends; j++) {
-			if (strcmp(l->ends[j].domain, domain) == 0)
-				me = &l->ends[j];
-			else
-				peer = &l->ends[j];
-		}
-		if (me == NULL)
+		if ((me = pairs_end_of(l, domain, &peer)) == NULL)
 			continue;
-		path = pipe_path(dir, l->name, domain);
+		/* DIR/LINK.GUEST; check_clash finds the rare ends for which that is ambiguous. */
+		path = xasprintf("%.*s/%s.%s", (int)len, dir, l->name, domain);
 		if ((why = fs_bad_pipe_path(path)) != NULL) {
-			log_error("guest %s: link %s (%s): %s: %s", domain, l->name, me->port, path, why);
+			log_error(CMD_END_FMT "%s: %s", domain, l->name, me->port, path, why);
 			errors++;
-		} else if ((clash = check_clash(p, l, me, &other)) != NULL) {
-			log_error("guest %s: link %s (%s): %s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
+		} else if ((clash = check_clash(p, path + len + 1, me, &other)) != NULL) {
+			log_error(CMD_END_FMT "%s would also be the path of guest %s's port %s (link %s); choose the paths by hand",
 			    domain, l->name, me->port, path, clash->domain, clash->port, other->name);
 			errors++;
 		} else {
@@ -192,9 +159,9 @@ print_links(const struct pairs *p, const char *domain, const char *dir, unsigned
 
 /* What the host runs; unknown is written as neither SELinux nor AppArmor, and said. */
 static void
-host_models(int opt, unsigned *models)
+host_models(int selinux, unsigned *models)
 {
-	if (cmd_secmodels(opt, models) == 0)
+	if (virsh_secmodels(selinux, models) == 0)
 		return;
 	if (errno == ENOENT)
 		log_warning("no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)");
@@ -205,53 +172,40 @@ host_models(int opt, unsigned *models)
 int
 cmd_xml(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_LONGOPTS, CMD_SELINUX_LONGOPTS, { "dir", required_argument, NULL, 'd' }, { 0 }
-	};
-	const char *config = NULL, *dir = PIPE_DIR, *domain;
+	const char *domain;
 	char msg[PATH_MAX + 128];
+	struct cmd_opts o;
 	struct pairs p;
 	unsigned models;
-	int c, rc, fd, selinux = 0;
+	int rc, fd;
 
-	while ((c = cmd_getopt(argc, argv, CMD_SHORTOPTS "d:", longopts, usage, &config, &rc)) != -1) {
-		if (c == 'd')
-			dir = optarg;
-		else
-			selinux = c;
-	}
-	if (rc >= 0)
+	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_DIR, usage, &o)) >= 0)
 		return rc;
 	if (argc - optind != 1)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
-	config = config_path(config);
 
-	if ((rc = config_load(config, &p)) != 0) {
+	if ((rc = config_load(o.config, &p)) != 0) {
 		if (rc == 1)
-			log_error("%s: does not exist; write the links there first", config);
-		pairs_free(&p);
-		return 1;
+			log_error("%s: does not exist; write the links there first", o.config);
+		rc = 1;
+	} else if (config_report_errors(&p, domain) > 0) {
+		rc = 1;
+	} else if (!pairs_mentions(&p, domain)) {
+		log_error("guest %s: %s has no link for it", domain, o.config);
+		rc = 1;
+	} else {
+		host_models(o.selinux, &models);
+		rc = print_links(&p, domain, o.dir, models) > 0;
 	}
-	if (config_report_errors(&p, domain) > 0) {
-		pairs_free(&p);
-		return 1;
-	}
-	if (!pairs_mentions(&p, domain)) {
-		log_error("guest %s: %s has no link for it", domain, config);
-		pairs_free(&p);
-		return 1;
-	}
-	host_models(selinux, &models);
-	rc = print_links(&p, domain, dir, models) > 0;
 	pairs_free(&p);
-	if (rc == 0) {
-		/* What is printed is right; where it points must exist too. */
-		if ((fd = fs_open_dir(dir, 0, msg, sizeof(msg))) < 0)
-			log_warning("%s; the hook needs this directory, root-owned and not writable by others (make install creates " PIPE_DIR ")",
-			    msg);
-		else
-			close(fd);
-	}
-	return rc;
+	if (rc != 0)
+		return rc;
+	/* What is printed is right; where it points must exist too. */
+	if ((fd = fs_open_dir(o.dir, 0, msg, sizeof(msg))) < 0)
+		log_warning("%s; the hook needs this directory, root-owned and not writable by others (make install creates " PIPE_DIR ")",
+		    msg);
+	else
+		close(fd);
+	return 0;
 }
