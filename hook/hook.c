@@ -11,7 +11,6 @@
 #include "hook.h"
 #include "log.h"
 #include "pairs.h"
-#include "read_all.h"
 #include "wire.h"
 
 /* A domain XML with a thousand devices is about a megabyte. */

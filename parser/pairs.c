@@ -10,7 +10,6 @@
 
 #include "alloc.h"
 #include "pairs.h"
-#include "read_all.h"
 
 #define MAX_FILE_SIZE	(16u << 20)
 

@@ -25,7 +25,6 @@
 #include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
-#include "read_all.h"
 #include "config.h"
 #include "fsops.h"
 #include "log.h"

@@ -15,7 +15,6 @@
 #include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
-#include "read_all.h"
 #include "log.h"
 
 extern char **environ;
