@@ -9,6 +9,7 @@
  * every section header (sections are tracked here) and every line it could
  * misread (too long, a NUL byte, no delimiter), reporting those here.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 #define MAX_LINK_NAME	64
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
+/* White space within a line, as inih sees it (the C locale's isspace). */
+#define is_blank(c)	isspace((unsigned char)(c))
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 enum { STATE_DIR, OWNER, GROUP, MODE, BACKLOG, NSETTINGS };
@@ -133,19 +136,11 @@ open_section(struct parse *ps, const char *name, size_t len)
 	}
 	GROW(p->links, p->nlinks, ps->links_cap);
 	l = &p->links[p->nlinks++];
-	memset(l, 0, sizeof(*l));
-	l->name = xstrndup(name, len);
-	l->line = ps->line;
+	*l = (struct link){ .name = xstrndup(name, len), .line = ps->line };
 	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' || strspn(l->name, LINK_CHARS) != len)
 		pairs_add_error(p, ps->line, NULL, current_link(ps),
 		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
 /* Mirrors inih's rule: ';' starts an inline comment only after white space. */
