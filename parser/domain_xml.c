@@ -204,12 +204,10 @@ int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
 {
-	struct walk w;
+	struct walk w = { .d = out };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&w, 0, sizeof(w));
-	w.d = out;
 	rc = sax_parse(buf, len, &(struct sax_handlers){ "domain XML", on_start, on_end },
 	    &w, err, errlen);
 	clear_device(&w.dev);

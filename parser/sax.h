@@ -13,8 +13,7 @@
 struct sax;	/* the parse in progress, handed to start */
 
 struct sax_handlers {
-	/* The document's name in messages: "domain XML", "capabilities XML". */
-	const char	*what;
+	const char	*what;	/* the document in messages: "domain XML" */
 	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
 	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
 	/* Its end tag, with the same depth, and the text sax_collect gathered (or NULL). */
@@ -30,12 +29,9 @@ struct sax_handlers {
 int	sax_parse(const char *buf, size_t len, const struct sax_handlers *h,
 	    void *user, char *err, size_t errlen);
 
-/*
- * In start: a copy of the element's attribute name (one without a
- * namespace prefix), NULL if absent. The caller frees it.
- */
+/* In start: a copy of attribute name (without a namespace prefix) to free, or NULL. */
 char	*sax_attr(const struct sax *s, const char *name);
-/* In start: whether the attribute name is present and equals value. */
+/* In start: whether attribute name is present and equals value. */
 int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
 /* In start: gathers the element's text, its nested elements' included, for end. */
 void	 sax_collect(struct sax *s);
