@@ -14,7 +14,7 @@ struct walk {
 };
 
 static void
-on_start(struct sax *s, void *user, unsigned depth, const char *el)
+on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
 	struct walk *w = user;
 

@@ -125,7 +125,7 @@ top_selinux(struct domain *d, const struct sax *s)
 }
 
 static void
-on_start(struct sax *s, void *user, unsigned depth, const char *el)
+on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
 	struct walk *w = user;
 
@@ -148,7 +148,7 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 			w->d->dac_user_set = 1;
 		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
 			w->dev.p.type = sax_attr(s, "type");
-			w->dev.p.line = sax_line(s);
+			w->dev.p.line = line;
 		}
 	} else if (depth == 4 && w->dev.kind != 0) {
 		if (strcmp(el, "source") == 0 && w->dev.p.path == NULL) {

@@ -43,7 +43,8 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	s->nattrs = nattrs;
 	s->attrs = attrs;
-	s->h->start(s, s->user, ++s->depth, (const char *)localname);
+	s->h->start(s, s->user, ++s->depth, (const char *)localname,
+	    (unsigned)xmlSAX2GetLineNumber(s->ctxt));
 }
 
 static void
@@ -245,12 +246,6 @@ sax_collect(struct sax *s)
 {
 	if (s->collect == 0)
 		s->collect = s->depth;
-}
-
-unsigned
-sax_line(const struct sax *s)
-{
-	return (unsigned)xmlSAX2GetLineNumber(s->ctxt);
 }
 
 void

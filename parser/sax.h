@@ -14,8 +14,9 @@ struct sax;	/* the parse in progress, handed to start */
 
 struct sax_handlers {
 	const char	*what;	/* the document in messages: "domain XML" */
-	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
-	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
+	/* An element's start tag, on line; sax_attr and sax_refuse apply. */
+	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name,
+		    unsigned line);
 	/* Its end tag, with the same depth, and the text sax_collect gathered (or NULL). */
 	void	(*end)(void *user, unsigned depth, const char *text);
 };
@@ -35,8 +36,6 @@ char	*sax_attr(const struct sax *s, const char *name);
 int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
 /* In start: gathers the element's text, its nested elements' included, for end. */
 void	 sax_collect(struct sax *s);
-/* In start: the line of the start tag. */
-unsigned sax_line(const struct sax *s);
 /* Stops the parse; sax_parse returns -1 with msg (copied) as its reason. */
 void	 sax_refuse(struct sax *s, const char *msg);
 
