@@ -71,14 +71,12 @@ static void
 add_port(struct walk *w, char *name)
 {
 	struct domain *d = w->d;
-	struct domain_port *p;
 
 	GROW(d->ports, d->nports, w->cap);
-	p = &d->ports[d->nports++];
-	*p = w->dev.p;
-	p->name = name;
-	if (p->type == NULL)
-		p->type = xstrdup("");
+	w->dev.p.name = name;
+	if (w->dev.p.type == NULL)
+		w->dev.p.type = xstrdup("");
+	d->ports[d->nports++] = w->dev.p;
 	memset(&w->dev.p, 0, sizeof(w->dev.p));
 }
 

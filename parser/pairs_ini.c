@@ -66,7 +66,7 @@ set(struct settings *st, size_t i, const char *v, unsigned line)
 	char *end;
 
 	switch (i) {
-	case STATE_DIR:	/* an absolute path without "." or ".." components, as a directory to create */
+	case STATE_DIR:	/* a directory to create: absolute, no "." or ".." */
 		if (v[0] != '/')
 			return "must be an absolute path";
 		if (strlen(v) > 512)
@@ -93,7 +93,7 @@ set(struct settings *st, size_t i, const char *v, unsigned line)
 			return "is not octal permission bits such as 0600";
 		st->mode = (mode_t)n;
 		break;
-	default:
+	default:	/* BACKLOG */
 		return backlog_of(v, &st->backlog);
 	}
 	return NULL;
