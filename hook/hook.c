@@ -4,12 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "domain.h"
 #include "hook.h"
 #include "log.h"
 #include "pairs.h"
-#include "read_all.h"
 #include "wire.h"
 
 /* A domain XML with a thousand devices is about a megabyte. */
@@ -129,7 +129,7 @@ on_migrate(const char *config, const char *domain)
 		return 0;
 	}
 	for (i = 0; i < p.nlinks; i++) {
-		if (!pairs_link_has(&p.links[i], domain))
+		if (!pairs_end_of(&p.links[i], domain, NULL))
 			continue;
 		log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",
 		    domain, p.links[i].name);

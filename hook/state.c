@@ -14,7 +14,6 @@
 
 #include "alloc.h"
 #include "fsops.h"
-#include "read_all.h"
 #include "state.h"
 #include "state_file.h"
 

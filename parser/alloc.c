@@ -1,8 +1,10 @@
 /* alloc.c: see alloc.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 
@@ -51,4 +53,40 @@ xasprintf(const char *fmt, ...)
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	return xchecked(r < 0 ? NULL : s);
+}
+
+char *
+read_all(int fd, size_t limit, size_t *len)
+{
+	/* Small and uncleared: most inputs are a few kilobytes, and a hook pays for every page it touches. */
+	size_t cap = 8192, n = 0;
+	char *buf = xreallocarray(NULL, cap + 1, 1);
+	ssize_t r;
+	int e;
+
+	for (;;) {
+		if (n == cap && cap < limit) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		if (n == cap || n > limit) {
+			errno = EFBIG;
+			break;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if (r == 0) {
+			buf[n] = '\0';
+			*len = n;
+			return buf;
+		}
+		n += (size_t)r;
+	}
+	e = errno;
+	free(buf);
+	errno = e;
+	return NULL;
 }

@@ -1,5 +1,5 @@
 /*
- * alloc.h: allocation that cannot fail silently.
+ * alloc.h: memory that cannot fail silently.
  *
  * The hook allocates a few kilobytes; when even that fails there is nothing
  * sensible left to do, so these print one line and exit 1 (which, on prepare,
@@ -18,6 +18,14 @@ char	*xstrndup(const char *s, size_t n);
 char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* p, unless it is NULL (an allocation that failed in another function). */
 void	*xchecked(void *p);
+
+/*
+ * Reads fd to its end into a NUL-terminated buffer (the caller frees it) and
+ * sets *len. NULL with errno on a read error, or EFBIG past limit bytes: a
+ * domain XML of a thousand devices is a megabyte, a limit keeps a runaway
+ * input from exhausting memory in a hook libvirt waits for.
+ */
+char	*read_all(int fd, size_t limit, size_t *len);
 
 /* Grows *p (of *cap elements) so that it holds at least n + 1 elements. */
 #define GROW(p, n, cap) do {						\

@@ -1,9 +1,7 @@
 /*
- * caps.h: what "virsh capabilities" says about the host's security drivers.
- *
- * Only <capabilities><host><secmodel><model> is read: the security drivers
- * that libvirt's QEMU driver runs ("selinux" or "apparmor", then "dac").
- * Nothing of libxml2 crosses this header.
+ * caps.h: the security drivers that libvirt's QEMU driver runs, from "virsh
+ * capabilities" (<capabilities><host><secmodel><model>: "selinux" or
+ * "apparmor", then "dac"). Nothing of libxml2 crosses this header.
  */
 #ifndef VSERLINK_CAPS_H
 #define VSERLINK_CAPS_H
@@ -14,10 +12,9 @@
 #define CAPS_APPARMOR	0x2u	/* <model>apparmor</model> */
 
 /*
- * Parses a capabilities document of len bytes and sets *models to the
- * CAPS_* bits of the security models it lists (0 for DAC alone or none).
- * Returns 0, or -1 with a one-line reason in err. As domain_parse: no
- * network, no entity substitution, and a DOCTYPE is refused.
+ * Parses a capabilities document of len bytes, as untrusted as a domain XML
+ * (sax.h), and sets *models to the CAPS_* bits of the security models it
+ * lists (0 for DAC alone or none). Returns 0, or -1 with a one-line reason in err.
  */
 int	caps_parse(const char *buf, size_t len, unsigned *models, char *err,
 	    size_t errlen);

@@ -1,9 +1,6 @@
 /*
- * caps_xml.c: "virsh capabilities" -> the host's security models (caps.h).
- *
- * A SAX parse (sax.h), as domain_xml.c, for the same reasons: the document
- * comes from another program and is read as untrusted input. Elements by
- * depth:
+ * caps_xml.c: "virsh capabilities" -> the host's security models (caps.h), by
+ * SAX as domain_xml.c. Elements by depth:
  *   1 <capabilities>   2 <host>   3 <secmodel>   4 <model>
  */
 #include <string.h>
@@ -17,7 +14,7 @@ struct walk {
 };
 
 static void
-on_start(struct sax *s, void *user, unsigned depth, const char *el)
+on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
 	struct walk *w = user;
 
@@ -49,10 +46,9 @@ on_end(void *user, unsigned depth, const char *text)
 int
 caps_parse(const char *buf, size_t len, unsigned *models, char *err, size_t errlen)
 {
-	struct walk w;
+	struct walk w = { 0 };
 
 	*models = 0;
-	memset(&w, 0, sizeof(w));
 	if (sax_parse(buf, len, &(struct sax_handlers){ "capabilities XML", on_start, on_end },
 	    &w, err, errlen) < 0)
 		return -1;

@@ -29,9 +29,8 @@ struct domain {
 };
 
 /*
- * Parses a domain XML document of len bytes. Returns 0, or -1 with a one-line
- * reason in err. The document is parsed without network access, entity
- * expansion or DTD loading, and one with a DOCTYPE is refused.
+ * Parses a domain XML document of len bytes, untrusted (sax.h: no network,
+ * entities or DTD, no DOCTYPE). Returns 0, or -1 with a one-line reason in err.
  */
 int	domain_parse(const char *buf, size_t len, struct domain *out,
 	    char *err, size_t errlen);

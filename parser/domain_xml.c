@@ -71,14 +71,12 @@ static void
 add_port(struct walk *w, char *name)
 {
 	struct domain *d = w->d;
-	struct domain_port *p;
 
 	GROW(d->ports, d->nports, w->cap);
-	p = &d->ports[d->nports++];
-	*p = w->dev.p;
-	p->name = name;
-	if (p->type == NULL)
-		p->type = xstrdup("");
+	w->dev.p.name = name;
+	if (w->dev.p.type == NULL)
+		w->dev.p.type = xstrdup("");
+	d->ports[d->nports++] = w->dev.p;
 	memset(&w->dev.p, 0, sizeof(w->dev.p));
 }
 
@@ -125,7 +123,7 @@ top_selinux(struct domain *d, const struct sax *s)
 }
 
 static void
-on_start(struct sax *s, void *user, unsigned depth, const char *el)
+on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
 	struct walk *w = user;
 
@@ -148,7 +146,7 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el)
 			w->d->dac_user_set = 1;
 		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
 			w->dev.p.type = sax_attr(s, "type");
-			w->dev.p.line = sax_line(s);
+			w->dev.p.line = line;
 		}
 	} else if (depth == 4 && w->dev.kind != 0) {
 		if (strcmp(el, "source") == 0 && w->dev.p.path == NULL) {
@@ -204,12 +202,10 @@ int
 domain_parse(const char *buf, size_t len, struct domain *out, char *err,
     size_t errlen)
 {
-	struct walk w;
+	struct walk w = { .d = out };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&w, 0, sizeof(w));
-	w.d = out;
 	rc = sax_parse(buf, len, &(struct sax_handlers){ "domain XML", on_start, on_end },
 	    &w, err, errlen);
 	clear_device(&w.dev);

@@ -10,7 +10,6 @@
 
 #include "alloc.h"
 #include "pairs.h"
-#include "read_all.h"
 
 #define MAX_FILE_SIZE	(16u << 20)
 
@@ -59,11 +58,10 @@ pairs_load(const char *path, struct pairs *out)
 		pairs_add_error(out, 0, NULL, -1, "is a symbolic link; refusing to use it");
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	}
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &sb) < 0) {
+	if (fd < 0 || fstat(fd, &sb) < 0) {
 		saved = errno;
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		errno = saved;
 		return -1;
 	}
@@ -124,18 +122,11 @@ pairs_end_of(const struct link *l, const char *domain, const struct link_end **p
 	for (i = 0; i < l->nends; i++) {
 		if (strcmp(l->ends[i].domain, domain) != 0)
 			continue;
-		*peer = l->nends == 2 ? &l->ends[1 - i] : NULL;
+		if (peer != NULL)
+			*peer = l->nends == 2 ? &l->ends[1 - i] : NULL;
 		return &l->ends[i];
 	}
 	return NULL;
-}
-
-int
-pairs_link_has(const struct link *l, const char *domain)
-{
-	const struct link_end *peer;
-
-	return pairs_end_of(l, domain, &peer) != NULL;
 }
 
 int
@@ -144,7 +135,7 @@ pairs_mentions(const struct pairs *p, const char *domain)
 	size_t i;
 
 	for (i = 0; i < p->nlinks; i++)
-		if (pairs_link_has(&p->links[i], domain))
+		if (pairs_end_of(&p->links[i], domain, NULL))
 			return 1;
 	return 0;
 }
@@ -153,15 +144,11 @@ int
 pairs_error_concerns(const struct pairs *p, const struct config_error *e,
     const char *domain)
 {
-	if (e->domain != NULL && strcmp(e->domain, domain) == 0)
-		return 1;
-	if (e->link >= 0 && pairs_link_has(&p->links[e->link], domain))
-		return 1;
-	if (e->link2 >= 0 && pairs_link_has(&p->links[e->link2], domain))
-		return 1;
-	if (e->domain == NULL && e->link < 0)
+	if (e->domain == NULL && e->link < 0)	/* the file as a whole */
 		return pairs_mentions(p, domain);
-	return 0;
+	return (e->domain != NULL && strcmp(e->domain, domain) == 0) ||
+	    (e->link >= 0 && pairs_end_of(&p->links[e->link], domain, NULL)) ||
+	    (e->link2 >= 0 && pairs_end_of(&p->links[e->link2], domain, NULL));
 }
 
 int

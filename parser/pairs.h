@@ -92,13 +92,12 @@ struct config_error *pairs_add_error(struct pairs *p, unsigned line,
 	    const char *domain, long link, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
 
-/* Nonzero when guest domain is an end of link l; when any link names it. */
-int	pairs_link_has(const struct link *l, const char *domain);
-/* Guest domain's end of link l, with the other end in *peer (NULL if none), or NULL. */
+/* Guest domain's end of link l or NULL; its other end (or NULL) in *peer if peer is not NULL. */
 const struct link_end *pairs_end_of(const struct link *l, const char *domain,
 	    const struct link_end **peer);
 /* The name of setting i of [vserlink], NULL past the last. */
 const char *pairs_setting_name(size_t i);
+/* Nonzero when any link names guest domain. */
 int	pairs_mentions(const struct pairs *p, const char *domain);
 /* Nonzero when error e concerns guest domain (see struct config_error). */
 int	pairs_error_concerns(const struct pairs *p, const struct config_error *e,

@@ -9,6 +9,7 @@
  * every section header (sections are tracked here) and every line it could
  * misread (too long, a NUL byte, no delimiter), reporting those here.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,12 @@
 #define MAX_LINK_NAME	64
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
+/* White space within a line, as inih sees it (the C locale's isspace). */
+#define is_blank(c)	isspace((unsigned char)(c))
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
+
+enum { STATE_DIR, OWNER, GROUP, MODE, BACKLOG, NSETTINGS };
+static const char *const settings[NSETTINGS] = { "state_dir", "owner", "group", "mode", "backlog" };
 
 struct parse {
 	struct pairs	*p;
@@ -31,11 +37,8 @@ struct parse {
 	size_t		 len, pos, links_cap;
 	unsigned	 line;		/* the line inih is handling */
 	enum { OUTSIDE, SETTINGS, LINK } in;
-	unsigned	 seen[5];	/* line of each setting, for duplicates */
+	unsigned	 seen[NSETTINGS];	/* line of each setting, for duplicates */
 };
-
-/* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
-typedef const char *(*setting_fn)(struct settings *st, const char *value, unsigned line);
 
 static const char *
 backlog_of(const char *value, enum backlog *out)
@@ -49,75 +52,51 @@ backlog_of(const char *value, enum backlog *out)
 	return NULL;
 }
 
-/* An absolute path without "." or ".." components, as a directory to create. */
-static const char *
-set_state_dir(struct settings *st, const char *v, unsigned line)
+const char *
+pairs_setting_name(size_t i)
 {
-	if (v[0] != '/')
-		return "must be an absolute path";
-	if (strlen(v) > 512)
-		return "is longer than 512 bytes";
-	if (strpbrk(v, "\n\r") != NULL)
-		return "contains a line break";
-	if (path_has_dot(v))
-		return "must not contain \".\" or \"..\"";
-	free(st->state_dir);
-	st->state_dir = xstrdup(v);
-	return NULL;
+	return i < NSETTINGS ? settings[i] : NULL;
 }
 
-/* Names stay names here: the config layer looks them up (config.h). */
+/* Sets setting i to v: NULL, or why v is wrong ("NAME \"VALUE\" WHY"). */
 static const char *
-set_owner(struct settings *st, const char *v, unsigned line)
-{
-	st->owner_name = xstrdup(v);
-	st->owner_line = line;
-	return NULL;
-}
-
-static const char *
-set_group(struct settings *st, const char *v, unsigned line)
-{
-	st->group_name = xstrdup(v);
-	st->group_line = line;
-	return NULL;
-}
-
-static const char *
-set_mode(struct settings *st, const char *v, unsigned line)
+set(struct settings *st, size_t i, const char *v, unsigned line)
 {
 	unsigned long n;
 	char *end;
 
-	errno = 0;
-	n = strtoul(v, &end, 8);
-	if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
-		return "is not octal permission bits such as 0600";
-	st->mode = (mode_t)n;
+	switch (i) {
+	case STATE_DIR:	/* a directory to create: absolute, no "." or ".." */
+		if (v[0] != '/')
+			return "must be an absolute path";
+		if (strlen(v) > 512)
+			return "is longer than 512 bytes";
+		if (strpbrk(v, "\n\r") != NULL)
+			return "contains a line break";
+		if (path_has_dot(v))
+			return "must not contain \".\" or \"..\"";
+		free(st->state_dir);
+		st->state_dir = xstrdup(v);
+		break;
+	case OWNER:	/* names stay names here: the config layer looks them up (config.h) */
+		st->owner_name = xstrdup(v);
+		st->owner_line = line;
+		break;
+	case GROUP:
+		st->group_name = xstrdup(v);
+		st->group_line = line;
+		break;
+	case MODE:
+		errno = 0;
+		n = strtoul(v, &end, 8);
+		if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
+			return "is not octal permission bits such as 0600";
+		st->mode = (mode_t)n;
+		break;
+	default:	/* BACKLOG */
+		return backlog_of(v, &st->backlog);
+	}
 	return NULL;
-}
-
-static const char *
-set_backlog(struct settings *st, const char *v, unsigned line)
-{
-	return backlog_of(v, &st->backlog);
-}
-
-static const struct {
-	const char	*name;
-	setting_fn	 set;
-} settings[] = {
-	{ "state_dir", set_state_dir },
-	{ "owner", set_owner },
-	{ "group", set_group },
-	{ "mode", set_mode },
-	{ "backlog", set_backlog },
-};
-
-const char *
-pairs_setting_name(size_t i)
-{
-	return i < sizeof(settings) / sizeof(*settings) ? settings[i].name : NULL;
 }
 
 static long
@@ -157,19 +136,11 @@ open_section(struct parse *ps, const char *name, size_t len)
 	}
 	GROW(p->links, p->nlinks, ps->links_cap);
 	l = &p->links[p->nlinks++];
-	memset(l, 0, sizeof(*l));
-	l->name = xstrndup(name, len);
-	l->line = ps->line;
+	*l = (struct link){ .name = xstrndup(name, len), .line = ps->line };
 	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' || strspn(l->name, LINK_CHARS) != len)
 		pairs_add_error(p, ps->line, NULL, current_link(ps),
 		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
 /* Mirrors inih's rule: ';' starts an inline comment only after white space. */
@@ -279,18 +250,19 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 	size_t i;
 	const char *why;
 
-	for (i = 0; i < sizeof(settings) / sizeof(*settings); i++)
-		if (strcmp(name, settings[i].name) == 0)
-			break;
-	if (i == sizeof(settings) / sizeof(*settings))
+	for (i = 0; i < NSETTINGS && strcmp(name, settings[i]) != 0; i++)
+		;
+	if (i == NSETTINGS) {
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "unknown setting \"%s\" in [%s]",
 		    name, PAIRS_SETTINGS_SECTION);
-	else if (ps->seen[i] != 0)
+		return;
+	}
+	if (ps->seen[i] != 0)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
 		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
-	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
+	else if ((why = set(&ps->p->settings, i, value, ps->line)) != NULL)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
-	if (i < sizeof(settings) / sizeof(*settings) && ps->seen[i] == 0)
+	if (ps->seen[i] == 0)
 		ps->seen[i] = ps->line;
 }
 

@@ -41,12 +41,10 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	struct sax *s = ctx;
 
-	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
 	s->nattrs = nattrs;
 	s->attrs = attrs;
-	s->h->start(s, s->user, ++s->depth, (const char *)localname);
-	s->nattrs = 0;
-	s->attrs = NULL;
+	s->h->start(s, s->user, ++s->depth, (const char *)localname,
+	    (unsigned)xmlSAX2GetLineNumber(s->ctxt));
 }
 
 static void
@@ -54,7 +52,6 @@ on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar
 {
 	struct sax *s = ctx;
 
-	(void)localname, (void)prefix, (void)uri;
 	s->h->end(s->user, s->depth, s->depth != s->collect ? NULL : s->text ? s->text : "");
 	if (s->depth-- != s->collect)
 		return;
@@ -82,7 +79,6 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 {
 	struct sax *s = ctx;
 
-	(void)name, (void)ext, (void)sys;
 	s->has_doctype = 1;
 	xmlStopParser(s->ctxt);
 }
@@ -91,7 +87,6 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 static void
 on_error(void *ctx, xmlErrorPtr error)
 {
-	(void)ctx, (void)error;
 }
 
 /*
@@ -113,7 +108,6 @@ on_global_error(void *ctx, xmlErrorPtr error)
 static void __attribute__((format(printf, 2, 3)))
 on_generic_error(void *ctx, const char *fmt, ...)
 {
-	(void)ctx, (void)fmt;
 }
 
 static void
@@ -131,54 +125,36 @@ parse_quietly(struct sax *s)
 	xmlSetGenericErrorFunc(generic_ctx, generic);
 }
 
-/* A libxml2 message on one line, without its trailing newline. */
+/* A libxml2 message on one line ("...encoding !\nBytes: ..."), without its trailing newline. */
 static void
 one_line(char *msg)
 {
-	size_t l = strlen(msg);
+	char *c;
+	size_t l;
 
-	while (l > 0 && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+	for (c = msg; (c = strchr(c, '\n')) != NULL; )
+		*c = ' ';
+	for (l = strlen(msg); l > 0 && msg[l - 1] == ' '; )
 		msg[--l] = '\0';
-	/* Some libxml2 messages have two lines ("...encoding !\nBytes: ..."). */
-	for (l = 0; msg[l] != '\0'; l++)
-		if (msg[l] == '\n')
-			msg[l] = ' ';
 }
 
 static void
-parse_error(const struct sax *s)
+parse_error(struct sax *s)
 {
 	const xmlError *e = xmlCtxtGetLastError(s->ctxt);
-	char msg[160] = "not well-formed", detail[sizeof(s->detail)];
+	char msg[160] = "not well-formed";
 	int line = e ? e->line : 0;
 
 	if (e != NULL && e->message != NULL) {
 		snprintf(msg, sizeof(msg), "%s", e->message);
 		one_line(msg);
 	}
-	snprintf(detail, sizeof(detail), "%s", s->detail);
-	one_line(detail);
-	if (detail[0] != '\0' && strcmp(detail, msg) != 0)
+	one_line(s->detail);
+	if (s->detail[0] != '\0' && strcmp(s->detail, msg) != 0)
 		snprintf(s->err, s->errlen, "%s line %d: %s (%s)", s->h->what, line,
-		    msg, detail);
+		    msg, s->detail);
 	else
 		snprintf(s->err, s->errlen, "%s line %d: %s", s->h->what, line, msg);
-}
-
-/* The parse's verdict, once libxml2 is done; a DOCTYPE comes first. */
-static int
-verdict(const struct sax *s)
-{
-	if (s->has_doctype)
-		snprintf(s->err, s->errlen, "%s has a DOCTYPE; libvirt never writes one",
-		    s->h->what);
-	else if (s->refused)
-		return -1;
-	else if (!s->ctxt->wellFormed)
-		parse_error(s);
-	else
-		return 0;
-	return -1;
 }
 
 int
@@ -189,19 +165,14 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	xmlSAXHandler sax = { .initialized = XML_SAX2_MAGIC, .startElementNs = on_start,
 		.endElementNs = on_end, .characters = on_text, .serror = on_error,
 		.internalSubset = on_doctype };
-	struct sax s;
-	int rc;
+	struct sax s = { .h = h, .user = user, .err = err, .errlen = errlen };
+	int rc = -1;
 
 	/* xmlCreateMemoryParserCtxt takes an int. */
 	if (len == 0 || len > (size_t)0x7fffffff) {
 		snprintf(err, errlen, "%s is %s", h->what, len ? "too large" : "empty");
 		return -1;
 	}
-	memset(&s, 0, sizeof(s));
-	s.h = h;
-	s.user = user;
-	s.err = err;
-	s.errlen = errlen;
 	if ((s.ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
 		snprintf(err, errlen, "cannot create an XML parser");
 		return -1;
@@ -209,18 +180,21 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
 	*s.ctxt->sax = sax;
 	s.ctxt->userData = &s;
-
 	parse_quietly(&s);
 	/*
 	 * No callback builds a tree, but for expat compatibility libxml2 makes
 	 * a document of its own to hold the entities of an internal subset,
 	 * which it goes on to parse even after on_doctype stopped the parser.
 	 */
-	if (s.ctxt->myDoc != NULL) {
-		xmlFreeDoc(s.ctxt->myDoc);
-		s.ctxt->myDoc = NULL;
-	}
-	rc = verdict(&s);
+	xmlFreeDoc(s.ctxt->myDoc);
+	s.ctxt->myDoc = NULL;
+	/* The verdict; a DOCTYPE comes first. */
+	if (s.has_doctype)
+		snprintf(err, errlen, "%s has a DOCTYPE; libvirt never writes one", h->what);
+	else if (!s.refused && !s.ctxt->wellFormed)
+		parse_error(&s);
+	else
+		rc = s.refused ? -1 : 0;
 	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;
@@ -272,12 +246,6 @@ sax_collect(struct sax *s)
 {
 	if (s->collect == 0)
 		s->collect = s->depth;
-}
-
-unsigned
-sax_line(const struct sax *s)
-{
-	return (unsigned)xmlSAX2GetLineNumber(s->ctxt);
 }
 
 void

@@ -13,10 +13,10 @@
 struct sax;	/* the parse in progress, handed to start */
 
 struct sax_handlers {
-	/* The document's name in messages: "domain XML", "capabilities XML". */
-	const char	*what;
-	/* An element's start tag; sax_attr, sax_line and sax_refuse apply. */
-	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name);
+	const char	*what;	/* the document in messages: "domain XML" */
+	/* An element's start tag, on line; sax_attr and sax_refuse apply. */
+	void	(*start)(struct sax *s, void *user, unsigned depth, const char *name,
+		    unsigned line);
 	/* Its end tag, with the same depth, and the text sax_collect gathered (or NULL). */
 	void	(*end)(void *user, unsigned depth, const char *text);
 };
@@ -30,17 +30,12 @@ struct sax_handlers {
 int	sax_parse(const char *buf, size_t len, const struct sax_handlers *h,
 	    void *user, char *err, size_t errlen);
 
-/*
- * In start: a copy of the element's attribute name (one without a
- * namespace prefix), NULL if absent. The caller frees it.
- */
+/* In start: a copy of attribute name (without a namespace prefix) to free, or NULL. */
 char	*sax_attr(const struct sax *s, const char *name);
-/* In start: whether the attribute name is present and equals value. */
+/* In start: whether attribute name is present and equals value. */
 int	 sax_attr_is(const struct sax *s, const char *name, const char *value);
 /* In start: gathers the element's text, its nested elements' included, for end. */
 void	 sax_collect(struct sax *s);
-/* In start: the line of the start tag. */
-unsigned sax_line(const struct sax *s);
 /* Stops the parse; sax_parse returns -1 with msg (copied) as its reason. */
 void	 sax_refuse(struct sax *s, const char *msg);
 

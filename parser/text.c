@@ -1,4 +1,6 @@
 /* text.c: see text.h. */
+#include <string.h>
+
 #include "text.h"
 
 static int
@@ -27,13 +29,9 @@ text_scrub(char *s)
 int
 path_has_dot(const char *path)
 {
-	const char *c;
+	size_t n = strlen(path);
 
-	for (c = path; *c != '\0'; c++) {
-		if (*c != '/' || c[1] != '.')
-			continue;
-		if (c[2] == '/' || c[2] == '\0' || (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
-			return 1;
-	}
-	return 0;
+	return strstr(path, "/./") != NULL || strstr(path, "/../") != NULL ||
+	    (n >= 2 && strcmp(path + n - 2, "/.") == 0) ||
+	    (n >= 3 && strcmp(path + n - 3, "/..") == 0);
 }

@@ -21,7 +21,6 @@
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
-#include "read_all.h"
 #include "state.h"
 #include "wire.h"
 

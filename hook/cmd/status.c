@@ -133,7 +133,7 @@ in_pairs(const struct pairs *p, const struct state_end *e)
 
 	for (i = 0; i < p->nlinks; i++)
 		if (p->links[i].nends == 2 && strcmp(p->links[i].name, e->link) == 0 &&
-		    pairs_link_has(&p->links[i], e->domain))
+		    pairs_end_of(&p->links[i], e->domain, NULL))
 			return 1;
 	return 0;
 }

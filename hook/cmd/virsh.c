@@ -13,7 +13,6 @@
 #include "alloc.h"
 #include "caps.h"
 #include "cmd.h"
-#include "read_all.h"
 
 extern char **environ;
 

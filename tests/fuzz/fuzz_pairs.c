@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct link *l = &p.links[i];
 
 		for (j = 0; j < l->nends; j++) {
-			(void)pairs_link_has(l, l->ends[j].domain);
+			(void)pairs_end_of(l, l->ends[j].domain, NULL);
 			for (size_t k = 0; k < p.nerrors; k++)
 				(void)pairs_error_concerns(&p, &p.errors[k], l->ends[j].domain);
 		}
