@@ -28,16 +28,13 @@
 #define is_blank(c)	isspace((unsigned char)(c))
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
-enum { STATE_DIR, OWNER, GROUP, MODE, BACKLOG, NSETTINGS };
-static const char *const settings[NSETTINGS] = { "state_dir", "owner", "group", "mode", "backlog" };
-
 struct parse {
 	struct pairs	*p;
 	const char	*buf;
 	size_t		 len, pos, links_cap;
 	unsigned	 line;		/* the line inih is handling */
 	enum { OUTSIDE, SETTINGS, LINK } in;
-	unsigned	 seen[NSETTINGS];	/* line of each setting, for duplicates */
+	unsigned	 seen[5];	/* line of each setting, for duplicates */
 };
 
 static const char *
@@ -52,51 +49,79 @@ backlog_of(const char *value, enum backlog *out)
 	return NULL;
 }
 
-const char *
-pairs_setting_name(size_t i)
+/* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
+typedef const char *(*setting_fn)(struct settings *st, const char *v, unsigned line);
+
+/* A directory to create: absolute, no "." or "..". */
+static const char *
+set_state_dir(struct settings *st, const char *v, unsigned line)
 {
-	return i < NSETTINGS ? settings[i] : NULL;
+	if (v[0] != '/')
+		return "must be an absolute path";
+	if (strlen(v) > 512)
+		return "is longer than 512 bytes";
+	if (strpbrk(v, "\n\r") != NULL)
+		return "contains a line break";
+	if (path_has_dot(v))
+		return "must not contain \".\" or \"..\"";
+	free(st->state_dir);
+	st->state_dir = xstrdup(v);
+	return NULL;
 }
 
-/* Sets setting i to v: NULL, or why v is wrong ("NAME \"VALUE\" WHY"). */
+/* Names stay names here: the config layer looks them up (config.h). */
 static const char *
-set(struct settings *st, size_t i, const char *v, unsigned line)
+set_owner(struct settings *st, const char *v, unsigned line)
+{
+	st->owner_name = xstrdup(v);
+	st->owner_line = line;
+	return NULL;
+}
+
+static const char *
+set_group(struct settings *st, const char *v, unsigned line)
+{
+	st->group_name = xstrdup(v);
+	st->group_line = line;
+	return NULL;
+}
+
+static const char *
+set_mode(struct settings *st, const char *v, unsigned line)
 {
 	unsigned long n;
 	char *end;
 
-	switch (i) {
-	case STATE_DIR:	/* a directory to create: absolute, no "." or ".." */
-		if (v[0] != '/')
-			return "must be an absolute path";
-		if (strlen(v) > 512)
-			return "is longer than 512 bytes";
-		if (strpbrk(v, "\n\r") != NULL)
-			return "contains a line break";
-		if (path_has_dot(v))
-			return "must not contain \".\" or \"..\"";
-		free(st->state_dir);
-		st->state_dir = xstrdup(v);
-		break;
-	case OWNER:	/* names stay names here: the config layer looks them up (config.h) */
-		st->owner_name = xstrdup(v);
-		st->owner_line = line;
-		break;
-	case GROUP:
-		st->group_name = xstrdup(v);
-		st->group_line = line;
-		break;
-	case MODE:
-		errno = 0;
-		n = strtoul(v, &end, 8);
-		if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
-			return "is not octal permission bits such as 0600";
-		st->mode = (mode_t)n;
-		break;
-	default:	/* BACKLOG */
-		return backlog_of(v, &st->backlog);
-	}
+	errno = 0;
+	n = strtoul(v, &end, 8);
+	if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+' || n > 0777)
+		return "is not octal permission bits such as 0600";
+	st->mode = (mode_t)n;
 	return NULL;
+}
+
+static const char *
+set_backlog(struct settings *st, const char *v, unsigned line)
+{
+	return backlog_of(v, &st->backlog);
+}
+
+static const struct {
+	const char	*name;
+	setting_fn	 set;
+} settings[] = {
+	{ "state_dir", set_state_dir },
+	{ "owner", set_owner },
+	{ "group", set_group },
+	{ "mode", set_mode },
+	{ "backlog", set_backlog },
+};
+#define NSETTINGS	(sizeof(settings) / sizeof(*settings))
+
+const char *
+pairs_setting_name(size_t i)
+{
+	return i < NSETTINGS ? settings[i].name : NULL;
 }
 
 static long
@@ -250,7 +275,7 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 	size_t i;
 	const char *why;
 
-	for (i = 0; i < NSETTINGS && strcmp(name, settings[i]) != 0; i++)
+	for (i = 0; i < NSETTINGS && strcmp(name, settings[i].name) != 0; i++)
 		;
 	if (i == NSETTINGS) {
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "unknown setting \"%s\" in [%s]",
@@ -260,7 +285,7 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 	if (ps->seen[i] != 0)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
 		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
-	else if ((why = set(&ps->p->settings, i, value, ps->line)) != NULL)
+	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
 	if (ps->seen[i] == 0)
 		ps->seen[i] = ps->line;
