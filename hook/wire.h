@@ -49,14 +49,14 @@ void	wire_print(const struct wiring *w, FILE *out);
 void	wire_free(struct wiring *w);
 
 /*
- * The refusals that only the second end's start meets, for "vserlink check",
- * which predicts them across the guests' XML; the texts are the hook's.
+ * The refusals that only the second end's start meets, in the words
+ * "vserlink check" uses too when it predicts them across the guests' XML.
+ * Each takes the guest, its link and port, then what the name says.
  */
-void	wire_refuse_same_path(const char *domain, const char *link, const char *port,
-	    const char *path, const char *peer);
-void	wire_refuse_in_use(const char *domain, const char *link, const char *port,
-	    const char *path, const char *user, const char *user_link);
-void	wire_refuse_two_fs(const char *domain, const char *link, const char *port,
-	    const char *name, const char *peer, const char *peer_name);
+#define WIRE_SAME_PATH	"guest %s: link %s (%s): %s: guest %s's end of this link has the " \
+			"same path; each end needs its own"
+#define WIRE_IN_USE	"guest %s: link %s (%s): %s: already in use by guest %s (link %s)"
+#define WIRE_TWO_FS	"guest %s: link %s (%s): %s and guest %s's %s are on different file " \
+			"systems; both ends of a link must be on one, as their FIFOs are hard links"
 
 #endif

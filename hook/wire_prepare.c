@@ -183,9 +183,9 @@ check_place(struct wiring *w, const struct port_plan *pl, const struct state_end
 	if (e == NULL || e == own)
 		return 0;
 	if (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, pl->peer_domain) == 0)
-		wire_refuse_same_path(w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
+		log_error(WIRE_SAME_PATH, w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
 	else
-		wire_refuse_in_use(w->domain, pl->link, pl->port, pl->path, e->domain, e->link);
+		log_error(WIRE_IN_USE, w->domain, pl->link, pl->port, pl->path, e->domain, e->link);
 	w->errors++;
 	return -1;
 }
@@ -207,7 +207,7 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *own, i
 			add_step(w, STEP_MKFIFO, pl, k);
 		n->keep = n->exists;
 	} else if (peer->dir->st.st_dev != n->dir->st.st_dev) {
-		wire_refuse_two_fs(w->domain, pl->link, pl->port, n->full, pl->peer_domain,
+		log_error(WIRE_TWO_FS, w->domain, pl->link, pl->port, n->full, pl->peer_domain,
 		    peer->full);
 		w->errors++;
 	} else if (n->exists && fs_same(&n->st, &peer->st)) {
@@ -265,30 +265,4 @@ wire_plan_prepare(const char *domain, const struct domain *xml, const struct pai
 		plan_link(w, &w->plans[i]);
 	check_distinct(w, 1);
 	return state_failed(w) || w->errors ? 1 : 0;
-}
-
-/* --- the refusals a second start meets, in one place for check too --- */
-
-void
-wire_refuse_same_path(const char *domain, const char *link, const char *port,
-    const char *path, const char *peer)
-{
-	log_error("guest %s: link %s (%s): %s: guest %s's end of this link has the same path; each end needs its own",
-	    domain, link, port, path, peer);
-}
-
-void
-wire_refuse_in_use(const char *domain, const char *link, const char *port,
-    const char *path, const char *user, const char *user_link)
-{
-	log_error("guest %s: link %s (%s): %s: already in use by guest %s (link %s)",
-	    domain, link, port, path, user, user_link);
-}
-
-void
-wire_refuse_two_fs(const char *domain, const char *link, const char *port,
-    const char *name, const char *peer, const char *peer_name)
-{
-	log_error("guest %s: link %s (%s): %s and guest %s's %s are on different file systems; both ends of a link must be on one, as their FIFOs are hard links",
-	    domain, link, port, name, peer, peer_name);
 }

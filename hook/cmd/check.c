@@ -244,9 +244,9 @@ check_shared_paths(struct check *c)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			wire_refuse_same_path(CMD_END_ARGS(b), b->port->path, a->d->name);
+			log_error(WIRE_SAME_PATH, CMD_END_ARGS(b), b->port->path, a->d->name);
 		else
-			wire_refuse_in_use(CMD_END_ARGS(b), b->port->path, a->d->name, a->l->name);
+			log_error(WIRE_IN_USE, CMD_END_ARGS(b), b->port->path, a->d->name, a->l->name);
 		refuse(c, b);
 	}
 	free(v);
@@ -294,7 +294,7 @@ check_file_systems(struct check *c)
 				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
 				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
 
-				wire_refuse_two_fs(CMD_END_ARGS(b), mine, a->d->name, peer);
+				log_error(WIRE_TWO_FS, CMD_END_ARGS(b), mine, a->d->name, peer);
 				free(mine);
 				free(peer);
 			}
