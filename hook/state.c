@@ -271,13 +271,6 @@ state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 	return 0;
 }
 
-/* The tree's files are freed with files[]. */
-static void
-keep(void *f)
-{
-	(void)f;
-}
-
 void
 state_close(struct state *s)
 {
@@ -286,10 +279,9 @@ state_close(struct state *s)
 	for (i = 0; i < s->nfiles; i++) {
 		records_free(&s->files[i]->r);
 		free(s->files[i]->name);
-		free(s->files[i]);
 	}
 	free(s->files);
-	tdestroy(s->by_name, keep);
+	tdestroy(s->by_name, free);	/* the files themselves */
 	free(s->error);
 	if (s->lockfd >= 0)
 		close(s->lockfd);

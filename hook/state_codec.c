@@ -63,8 +63,6 @@ records_free(struct state_records *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* --- text --- */
-
 static void
 put_field(FILE *f, const char *v)
 {

@@ -14,8 +14,6 @@
 
 #define STATE_TMP	"state.new"
 
-/* --- saving --- */
-
 /*
  * Replaces file path (in state_dir) with the records of those of the n
  * files of f that changed (one file, or all of them: an intent): a whole
@@ -154,11 +152,6 @@ state_save(struct state *s, char *msg, size_t msglen)
 	return 0;
 }
 
-/*
- * The changed files' records, all in one file: one write for an event's
- * intent instead of one a link. state_load puts them back in the links'
- * files if the run dies before its state_save.
- */
 int
 state_save_intent(struct state *s, char *msg, size_t msglen)
 {
