@@ -122,7 +122,7 @@ fetch_defined(struct check *c)
 	size_t i, n;
 
 	if (virsh_fetch(c->p, &v, &n) < 0) {
-		cmd_note("no domain XML given and no virsh on $PATH: checked %s alone",
+		log_error("no domain XML given and no virsh on $PATH: checked %s alone",
 		    c->p->path);
 		return;
 	}

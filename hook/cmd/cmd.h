@@ -47,9 +47,6 @@ int	cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_o
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
 int	cmd_usage_error(const char *name, const char *why);
 
-/* A remark, neither error nor warning: a command never logs to syslog, so log_error's format. */
-#define cmd_note	log_error
-
 /* The most domain XML a subcommand reads, as the hook. */
 #define CMD_MAX_XML	(64u << 20)
 

@@ -45,7 +45,7 @@ cmd_plan(int argc, char **argv)
 		/* As the hook: a missing or broken pairs.ini still names the state_dir. */
 		rc = wire_plan_release(domain, &p, WIRE_LOOK, &w);
 	} else if (rc == 1 || !pairs_concerns(&p, domain)) {
-		cmd_note("guest %s: %s %s; the hook does nothing", domain, o.config,
+		log_error("guest %s: %s %s; the hook does nothing", domain, o.config,
 		    rc == 1 ? "does not exist" : "has no link for it");
 		rc = 0;
 	} else if (hook_read_xml(domain, &xml) < 0) {

@@ -200,7 +200,7 @@ cmd_status(int argc, char **argv)
 		return 1;
 	}
 	if (rc == 1)
-		cmd_note("%s does not exist; showing what the hook attached before", o.config);
+		log_error("%s does not exist; showing what the hook attached before", o.config);
 	else if (p.nerrors > 0)
 		log_warning("%s has %zu error%s; see vserlink check", o.config, p.nerrors,
 		    p.nerrors == 1 ? "" : "s");
