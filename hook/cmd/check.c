@@ -1,13 +1,13 @@
 /*
  * check.c: "vserlink check [DOMAIN.xml ...]": says before a start what the hook
- * would refuse at it, with the hook's own code. Every error of pairs.ini, then
+ * would refuse at it, with the hook's own code: every error of pairs.ini, then
  * the hook's dry run of each guest's prepare (XML files given, else virsh's)
  * against today's state and disk. A dry run sees one guest; what only shows at
  * the second start of a link (both ends on one path, ends on two file systems,
  * one path in two links) is checked here across the XML given, for links with
- * no end attached (with one attached, the dry run sees it). Then what libvirt's
- * security drivers will do to the FIFOs, and pipe directories others may write
- * in (access.c).
+ * no end attached (with one attached, the dry run sees it). Then who else
+ * touches the FIFOs: libvirt's security drivers (README, "SELinux and AppArmor
+ * hosts") and users who may write in their directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "caps.h"
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
@@ -44,6 +46,18 @@ struct guest {
 	size_t		 nports;	/* linked ports, when not refused */
 };
 
+/* A linked port of a guest whose dry run passed. */
+struct checked_end {
+	const struct domain	 *d;		/* the guest's XML */
+	const struct link	 *l;
+	const struct domain_port *port;
+	const char		 *peer;		/* the guest at the other end */
+	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
+	int			  attached;	/* in the state now */
+};
+
+#define END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
+
 struct check {
 	const struct pairs	*p;
 	struct state		 s;
@@ -53,8 +67,6 @@ struct check {
 	size_t			 nends, ends_cap;
 	int			 errors;
 };
-
-/* --- the guests' XML --- */
 
 static const struct guest *
 find_guest(const struct check *c, const char *name)
@@ -134,8 +146,6 @@ fetch_defined(struct check *c)
 	free(v);
 }
 
-/* --- one guest: the hook's own prepare, as a dry run --- */
-
 static void
 check_guest(struct check *c, struct guest *g)
 {
@@ -199,8 +209,6 @@ report(const struct check *c)
 	}
 }
 
-/* --- across guests: what the second start of a link would refuse --- */
-
 static int
 cmp_end_path(const void *a, const void *b)
 {
@@ -244,9 +252,9 @@ check_shared_paths(struct check *c)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			log_error(WIRE_SAME_PATH, CMD_END_ARGS(b), b->port->path, a->d->name);
+			log_error(WIRE_SAME_PATH, END_ARGS(b), b->port->path, a->d->name);
 		else
-			log_error(WIRE_IN_USE, CMD_END_ARGS(b), b->port->path, a->d->name, a->l->name);
+			log_error(WIRE_IN_USE, END_ARGS(b), b->port->path, a->d->name, a->l->name);
 		refuse(c, b);
 	}
 	free(v);
@@ -294,7 +302,7 @@ check_file_systems(struct check *c)
 				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
 				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
 
-				log_error(WIRE_TWO_FS, CMD_END_ARGS(b), mine, a->d->name, peer);
+				log_error(WIRE_TWO_FS, END_ARGS(b), mine, a->d->name, peer);
 				free(mine);
 				free(peer);
 			}
@@ -303,8 +311,71 @@ check_file_systems(struct check *c)
 	}
 }
 
-/* --- who else touches the FIFOs: security drivers, other users --- */
+static int
+check_selinux(const struct checked_end *e, unsigned models, int known)
+{
+	const struct domain_port *p = e->port, *pp = e->peer_port;
 
+	if (known && !(models & CAPS_SELINUX) && (p->selinux_relabel_off || p->selinux_label != NULL)) {
+		log_error(CMD_END_FMT "the port's <source> has a <seclabel model='selinux'>, but this host's libvirt does not run SELinux and refuses the start (\"Unable to find security driver for model selinux\"); remove it",
+		    END_ARGS(e));
+		return 1;
+	}
+	/* Whether libvirt labels this guest's files as SELinux at its start. */
+	if ((known ? !(models & CAPS_SELINUX) : e->d->selinux_label == NULL) || e->d->selinux_relabel_off)
+		return 0;
+	if (p->selinux_relabel_off) {
+		log_error(CMD_END_FMT "SELinux: relabel='no' leaves %s.in and %s.out with the label of the directory they are made in, which QEMU cannot open; put %s in the port's <source> instead",
+		    END_ARGS(e), p->path, p->path, SHARED_SECLABEL);
+		return 1;
+	}
+	if (p->selinux_label == NULL) {
+		log_error(CMD_END_FMT "SELinux: libvirt gives %s.in and %s.out guest %s's own label at each start, so whichever of guests %s and %s starts second fails (\"Setting different SELinux label on ... which is already in use\"); add %s inside the port's <source>",
+		    END_ARGS(e), p->path, p->path, e->d->name, e->d->name, e->peer,
+		    SHARED_SECLABEL);
+		return 1;
+	}
+	/* The port's label works when it is the shared one, or the peer's port has it too. */
+	if (strcmp(p->selinux_label, SHARED_SELINUX_LABEL) != 0 &&
+	    (pp == NULL || pp->selinux_label == NULL || strcmp(pp->selinux_label, p->selinux_label) != 0)) {
+		log_error(CMD_END_FMT "SELinux: the <label> in the port's <source> is %s, and guest %s's end of the link has not got it too, so whichever of the two starts second fails (\"Setting different SELinux label on ... which is already in use\"); give both ends %s",
+		    END_ARGS(e), p->selinux_label, e->peer, SHARED_SECLABEL);
+		return 1;
+	}
+	return 0;
+}
+
+/* Users other than root who may write in the directory of e's FIFOs (sticky and
+ * writable, or a POSIX ACL) can keep e's guest from starting by making a name first. */
+static void
+check_dir(const struct checked_end *e)
+{
+	const char *path = e->port->path, *slash = strrchr(path, '/');
+	char msg[PATH_MAX + 128], why[128] = "", who[64];
+	struct stat st;
+	int fd, r;
+
+	/* The dry run passed: the directory is the hook's to use. */
+	if ((fd = fs_open_parent(path, msg, sizeof(msg))) < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		if ((st.st_mode & S_ISVTX) && ((st.st_mode & S_IWOTH) ||
+		    ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
+			snprintf(why, sizeof(why), "is sticky and writable by others");
+		else if ((r = fs_acl_writer(fd, st.st_gid, who, sizeof(who))) < 0)
+			snprintf(why, sizeof(why), "cannot read its POSIX ACL (%s)", strerror(errno));
+		else if (r > 0)
+			snprintf(why, sizeof(why), "has a POSIX ACL that lets %s write in it", who);
+	}
+	if (why[0] != '\0')
+		log_warning(CMD_END_FMT "%.*s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
+		    END_ARGS(e), slash == path ? 1 : (int)(slash - path), path, why,
+		    e->d->name, path, path);
+	close(fd);
+}
+
+/* What libvirt's security drivers will do to the FIFOs on a host running models
+ * (CAPS_*; unless known, the guests' XML decides), and who may write in their directory. */
 static void
 check_access(struct check *c, unsigned models, int known)
 {
@@ -317,54 +388,29 @@ check_access(struct check *c, unsigned models, int known)
 		for (j = 0; j < c->nends && e->peer_port == NULL; j++)
 			if (c->ends[j].l == e->l && c->ends[j].d != e->d)
 				e->peer_port = c->ends[j].port;
-		c->errors += access_check_labels(e, models, known);
-		access_check_dir(e);
+		c->errors += check_selinux(e, models, known);
+		if (known && (models & CAPS_APPARMOR) && strncmp(e->port->name, "console", 7) == 0) {
+			log_error(CMD_END_FMT APPARMOR_CONSOLE_FMT, END_ARGS(e), e->port->path,
+			    e->port->path, e->port->path);
+			c->errors++;
+		}
+		if (e->d->dac_user_set)
+			log_warning(CMD_END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
+			    END_ARGS(e), e->d->name, e->port->path, e->port->path, e->d->name, e->peer);
+		check_dir(e);
 	}
-}
-
-/* --- the command --- */
-
-/* Everything but pairs.ini itself: the guests' XML (files, or virsh's), each and across. */
-static void
-check_guests(struct check *c, int nfiles, char **files, int selinux)
-{
-	char msg[PATH_MAX + 256];
-	unsigned models;
-	size_t i;
-	int known;
-
-	/* The state as the hook would find it now; an unreadable one is the plan's to report. */
-	if (state_open(&c->s, c->p->settings.state_dir, 0, msg, sizeof(msg)) == 0)
-		(void)state_load(&c->s, msg, sizeof(msg));
-	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
-	known = virsh_secmodels(selinux, &models) == 0;
-	if (nfiles > 0)
-		read_files(c, nfiles, files);
-	else
-		fetch_defined(c);
-	for (i = 0; i < c->ng; i++)
-		check_guest(c, &c->g[i]);
-	check_shared_paths(c);
-	check_file_systems(c);
-	check_access(c, models, known);
-	report(c);
-	for (i = 0; i < c->ng; i++) {
-		domain_free(&c->g[i].xml);
-		free(c->g[i].source);
-	}
-	free(c->g);
-	free(c->ends);
-	state_close(&c->s);
 }
 
 int
 cmd_check(int argc, char **argv)
 {
+	char msg[PATH_MAX + 256];
 	struct check c = { 0 };
 	struct cmd_opts o;
 	struct pairs p;
-	size_t n;
-	int rc;
+	unsigned models;
+	size_t i;
+	int rc, known;
 
 	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_SELINUX, usage, &o)) >= 0)
 		return rc;
@@ -375,10 +421,30 @@ cmd_check(int argc, char **argv)
 		return 1;
 	}
 	c.p = &p;
-	if ((n = config_report_errors(&p, NULL)) == 0)
+	if ((c.errors = (int)config_report_errors(&p, NULL)) == 0)
 		printf("%s: %zu link%s, no errors\n", o.config, p.nlinks, p.nlinks == 1 ? "" : "s");
-	c.errors = (int)n;
-	check_guests(&c, argc - optind, argv + optind, o.selinux);
+	/* The state as the hook would find it now; an unreadable one is the plan's to report. */
+	if (state_open(&c.s, p.settings.state_dir, 0, msg, sizeof(msg)) == 0)
+		(void)state_load(&c.s, msg, sizeof(msg));
+	/* Without virsh, or when it fails, the guests' XML says whether SELinux labels. */
+	known = virsh_secmodels(o.selinux, &models) == 0;
+	if (optind < argc)
+		read_files(&c, argc - optind, argv + optind);
+	else
+		fetch_defined(&c);
+	for (i = 0; i < c.ng; i++)
+		check_guest(&c, &c.g[i]);
+	check_shared_paths(&c);
+	check_file_systems(&c);
+	check_access(&c, models, known);
+	report(&c);
+	for (i = 0; i < c.ng; i++) {
+		domain_free(&c.g[i].xml);
+		free(c.g[i].source);
+	}
+	free(c.g);
+	free(c.ends);
+	state_close(&c.s);
 	pairs_free(&p);
 	return c.errors ? 1 : 0;
 }

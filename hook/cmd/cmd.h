@@ -28,7 +28,6 @@ int	cmd_xml(int argc, char **argv);
 
 /* How check and xml begin a message about one end of a link: guest, link, port. */
 #define CMD_END_FMT	"guest %s: link %s (%s): "
-#define CMD_END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
 
 struct cmd_opts {
 	const char	*config;	/* -c FILE, else as config_path() says */
@@ -43,7 +42,6 @@ enum { CMD_OPTS = 3, CMD_OPTS_SELINUX = 5, CMD_OPTS_DIR = 6 };
 /* getopt_long into o, handling -h, --version and mistakes itself: -1 to go on
  * with the operands at optind, else the exit status to return now. */
 int	cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o);
-
 /* Reports wrong operands ("vserlink: NAME: WHY; see vserlink NAME --help"); returns 1. */
 int	cmd_usage_error(const char *name, const char *why);
 
@@ -59,28 +57,8 @@ struct virsh_xml {
 
 /* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
-
 /* The host's CAPS_* models: from selinux (cmd_opts) if set, else "virsh capabilities";
  * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning. */
 int	virsh_secmodels(int selinux, unsigned *models);
-
-/* A linked port of a guest whose dry run passed (check.c). */
-struct checked_end {
-	const struct domain	 *d;		/* the guest's XML */
-	const struct link	 *l;
-	const struct domain_port *port;
-	const char		 *peer;		/* the guest at the other end */
-	const struct domain_port *peer_port;	/* its port, when its XML is at hand */
-	int			  attached;	/* in the state now */
-};
-
-/* Prints what libvirt's security drivers will do to e's FIFOs on a host running models
- * (CAPS_*; unless known, the guests' XML decides); returns the number of errors. */
-int	access_check_labels(const struct checked_end *e, unsigned models, int known);
-
-/* Warns when users other than root may write in the directory of e's FIFOs
- * (sticky and writable, or a POSIX ACL): any of them can keep e's guest from
- * starting by making a FIFO's name first. */
-void	access_check_dir(const struct checked_end *e);
 
 #endif
