@@ -4,7 +4,6 @@
  */
 #include <fcntl.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,18 +36,14 @@ ensure_std_fds(void)
 static int
 invoked_as_hook(const char *argv0)
 {
-	static const char dir[] = "qemu.d/";
-	const size_t dirlen = sizeof(dir) - 1;
+	static const char in_dir[] = "/qemu.d/" PROGRAM;
 	const char *base = strrchr(argv0, '/');
-	size_t at;
+	size_t n = strlen(argv0), m = sizeof(in_dir) - 1;
 
 	base = base == NULL ? argv0 : base + 1;
-	if (strcmp(base, PROGRAM) != 0)
-		return 1;
 	/* vserlink in a directory named qemu.d: ".../qemu.d/vserlink" or "qemu.d/vserlink". */
-	at = (size_t)(base - argv0);
-	return at >= dirlen && memcmp(base - dirlen, dir, dirlen) == 0 &&
-	    (at == dirlen || base[-(ptrdiff_t)dirlen - 1] == '/');
+	return strcmp(base, PROGRAM) != 0 || strcmp(argv0, in_dir + 1) == 0 ||
+	    (n >= m && strcmp(argv0 + n - m, in_dir) == 0);
 }
 
 static int
@@ -63,10 +58,8 @@ run_hook(int argc, char **argv)
 	    argc > 3 ? argv[3] : "-");
 }
 
-/*
- * install/install.sh recognises a hook file as vserlink's by this string (and
- * an ELF header), so that it never replaces another program's hook.
- */
+/* install/install.sh recognises a hook file as vserlink's by this string (and an
+ * ELF header), so that it never replaces another program's hook. */
 static const char hook_ident[] __attribute__((used)) =
     "@(#)vserlink libvirt QEMU hook " VSERLINK_VERSION;
 
@@ -76,8 +69,6 @@ static const struct command {
 } commands[] = {
 	{ "check", cmd_check }, { "plan", cmd_plan }, { "status", cmd_status }, { "xml", cmd_xml },
 };
-
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 int
 cmd_getopt(int argc, char **argv, int nopts, const char *usage, struct cmd_opts *o)
@@ -187,7 +178,7 @@ main(int argc, char **argv)
 	}
 	if (hook)
 		return run_hook(argc - 2, argv + 2);
-	for (i = 0; i < NCOMMANDS; i++) {
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			/* Line by line: its output and its messages on stderr keep their order in one file. */
 			setvbuf(stdout, NULL, _IOLBF, 0);

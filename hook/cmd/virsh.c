@@ -105,17 +105,16 @@ listed(const char *list, const char *name)
 	return 0;
 }
 
+/* Nonzero when a link before li, or an end before e in link li, names e's guest. */
 static int
-seen_before(const struct pairs *p, size_t li, size_t ei)
+seen_before(const struct pairs *p, size_t li, const struct link_end *e)
 {
-	const char *d = p->links[li].ends[ei].domain;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i <= li; i++)
-		for (j = 0; j < p->links[i].nends && (i < li || j < ei); j++)
-			if (strcmp(p->links[i].ends[j].domain, d) == 0)
-				return 1;
-	return 0;
+	for (i = 0; i < li; i++)
+		if (pairs_end_of(&p->links[i], e->domain, NULL) != NULL)
+			return 1;
+	return pairs_end_of(&p->links[li], e->domain, NULL) != e;
 }
 
 int
@@ -138,7 +137,7 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 			const char *d = p->links[i].ends[j].domain;
 			char *xml;
 
-			if (seen_before(p, i, j))
+			if (seen_before(p, i, &p->links[i].ends[j]))
 				continue;
 			if (!listed(list, d)) {
 				log_warning("guest %s: libvirt has no such guest; its links were not checked", d);

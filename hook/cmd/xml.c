@@ -30,16 +30,15 @@ static const char usage[] =
 static void
 put_escaped(const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", stdout); break;
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '\'': fputs("&apos;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s); break;
-		}
-	}
+	static const char special[] = "&<>'\"";
+	static const char *const entity[] = { "&amp;", "&lt;", "&gt;", "&apos;", "&quot;" };
+	const char *c;
+
+	for (; *s != '\0'; s++)
+		if ((c = strchr(special, *s)) != NULL)
+			fputs(entity[c - special], stdout);
+		else
+			putchar(*s);
 }
 
 /* XML forbids "--" in a comment and a '-' before its end; control characters are out too. */
@@ -157,18 +156,6 @@ print_links(const struct pairs *p, const char *domain, const char *dir, unsigned
 	return errors;
 }
 
-/* What the host runs; unknown is written as neither SELinux nor AppArmor, and said. */
-static void
-host_models(int selinux, unsigned *models)
-{
-	if (virsh_secmodels(selinux, models) == 0)
-		return;
-	if (errno == ENOENT)
-		log_warning("no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)");
-	else
-		log_warning("wrote the XML for a host whose libvirt does not run SELinux (--selinux writes it for one that does)");
-}
-
 int
 cmd_xml(int argc, char **argv)
 {
@@ -195,7 +182,10 @@ cmd_xml(int argc, char **argv)
 		log_error("guest %s: %s has no link for it", domain, o.config);
 		rc = 1;
 	} else {
-		host_models(o.selinux, &models);
+		/* Unknown is written as neither SELinux nor AppArmor, and said. */
+		if (virsh_secmodels(o.selinux, &models) < 0)
+			log_warning("%s", errno == ENOENT ? "no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)" :
+			    "wrote the XML for a host whose libvirt does not run SELinux (--selinux writes it for one that does)");
 		rc = print_links(&p, domain, o.dir, models) > 0;
 	}
 	pairs_free(&p);
