@@ -48,7 +48,7 @@ struct guest {
 
 /* A linked port of a guest whose dry run passed. */
 struct checked_end {
-	const struct domain	 *d;		/* the guest's XML */
+	struct guest		 *g;		/* its guest */
 	const struct link	 *l;
 	const struct domain_port *port;
 	const char		 *peer;		/* the guest at the other end */
@@ -56,7 +56,7 @@ struct checked_end {
 	int			  attached;	/* in the state now */
 };
 
-#define END_ARGS(e)	(e)->d->name, (e)->l->name, (e)->port->name
+#define END_ARGS(e)	(e)->g->xml.name, (e)->l->name, (e)->port->name
 
 struct check {
 	const struct pairs	*p;
@@ -178,7 +178,7 @@ check_guest(struct check *c, struct guest *g)
 			continue;
 		GROW(c->ends, c->nends, c->ends_cap);
 		/* The plan passed: the port exists once, a pipe with a usable path. */
-		c->ends[c->nends++] = (struct checked_end){ &g->xml, l,
+		c->ends[c->nends++] = (struct checked_end){ g, l,
 		    domain_find_port(&g->xml, mine->port, NULL), peer->domain, NULL,
 		    state_find_end(&c->s, l->name, name) != NULL };
 		g->nports++;
@@ -205,7 +205,7 @@ report(const struct check *c)
 
 		if (find_guest(c, e->peer) == NULL)
 			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
-			    e->l->name, e->peer, e->d->name);
+			    e->l->name, e->peer, e->g->xml.name);
 	}
 }
 
@@ -217,22 +217,10 @@ cmp_end_path(const void *a, const void *b)
 
 	/* Ties in the order the guests were given, for messages that do not vary. */
 	if (r == 0)
-		r = (x->d > y->d) - (x->d < y->d);
+		r = (x->g > y->g) - (x->g < y->g);
 	if (r == 0)
 		r = (x->l > y->l) - (x->l < y->l);
 	return r;
-}
-
-/* b's guest would be refused at its start. */
-static void
-refuse(struct check *c, const struct checked_end *b)
-{
-	size_t i;
-
-	for (i = 0; i < c->ng; i++)
-		if (&c->g[i].xml == b->d)
-			c->g[i].refused = 1;
-	c->errors++;
 }
 
 static void
@@ -247,15 +235,16 @@ check_shared_paths(struct check *c)
 	for (i = 1; i < c->nends; i++) {
 		const struct checked_end *a = &v[i - 1], *b = &v[i];
 
-		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->d == b->d ||
+		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
 		    a->attached || b->attached)
 			continue;
 		/* The hook's words when b's guest starts second. */
 		if (a->l == b->l)
-			log_error(WIRE_SAME_PATH, END_ARGS(b), b->port->path, a->d->name);
+			log_error(WIRE_SAME_PATH, END_ARGS(b), b->port->path, a->g->xml.name);
 		else
-			log_error(WIRE_IN_USE, END_ARGS(b), b->port->path, a->d->name, a->l->name);
-		refuse(c, b);
+			log_error(WIRE_IN_USE, END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
+		b->g->refused = 1;
+		c->errors++;
 	}
 	free(v);
 }
@@ -302,11 +291,12 @@ check_file_systems(struct check *c)
 				char *mine = xasprintf("%s%s", b->port->path, fifo_suffix[k]);
 				char *peer = xasprintf("%s%s", a->port->path, fifo_suffix[1 - k]);
 
-				log_error(WIRE_TWO_FS, END_ARGS(b), mine, a->d->name, peer);
+				log_error(WIRE_TWO_FS, END_ARGS(b), mine, a->g->xml.name, peer);
 				free(mine);
 				free(peer);
 			}
-			refuse(c, b);
+			b->g->refused = 1;
+		c->errors++;
 		}
 	}
 }
@@ -315,6 +305,7 @@ static int
 check_selinux(const struct checked_end *e, unsigned models, int known)
 {
 	const struct domain_port *p = e->port, *pp = e->peer_port;
+	const struct domain *d = &e->g->xml;
 
 	if (known && !(models & CAPS_SELINUX) && (p->selinux_relabel_off || p->selinux_label != NULL)) {
 		log_error(CMD_END_FMT "the port's <source> has a <seclabel model='selinux'>, but this host's libvirt does not run SELinux and refuses the start (\"Unable to find security driver for model selinux\"); remove it",
@@ -322,7 +313,7 @@ check_selinux(const struct checked_end *e, unsigned models, int known)
 		return 1;
 	}
 	/* Whether libvirt labels this guest's files as SELinux at its start. */
-	if ((known ? !(models & CAPS_SELINUX) : e->d->selinux_label == NULL) || e->d->selinux_relabel_off)
+	if ((known ? !(models & CAPS_SELINUX) : d->selinux_label == NULL) || d->selinux_relabel_off)
 		return 0;
 	if (p->selinux_relabel_off) {
 		log_error(CMD_END_FMT "SELinux: relabel='no' leaves %s.in and %s.out with the label of the directory they are made in, which QEMU cannot open; put %s in the port's <source> instead",
@@ -331,7 +322,7 @@ check_selinux(const struct checked_end *e, unsigned models, int known)
 	}
 	if (p->selinux_label == NULL) {
 		log_error(CMD_END_FMT "SELinux: libvirt gives %s.in and %s.out guest %s's own label at each start, so whichever of guests %s and %s starts second fails (\"Setting different SELinux label on ... which is already in use\"); add %s inside the port's <source>",
-		    END_ARGS(e), p->path, p->path, e->d->name, e->d->name, e->peer,
+		    END_ARGS(e), p->path, p->path, d->name, d->name, e->peer,
 		    SHARED_SECLABEL);
 		return 1;
 	}
@@ -370,7 +361,7 @@ check_dir(const struct checked_end *e)
 	if (why[0] != '\0')
 		log_warning(CMD_END_FMT "%.*s: %s: any user who may write there can keep guest %s from starting by making %s.in or %s.out first; put the pipes where only root can write (make install creates " PIPE_DIR ")",
 		    END_ARGS(e), slash == path ? 1 : (int)(slash - path), path, why,
-		    e->d->name, path, path);
+		    e->g->xml.name, path, path);
 	close(fd);
 }
 
@@ -386,7 +377,7 @@ check_access(struct check *c, unsigned models, int known)
 
 		/* The peer's port, when its XML is at hand. */
 		for (j = 0; j < c->nends && e->peer_port == NULL; j++)
-			if (c->ends[j].l == e->l && c->ends[j].d != e->d)
+			if (c->ends[j].l == e->l && c->ends[j].g != e->g)
 				e->peer_port = c->ends[j].port;
 		c->errors += check_selinux(e, models, known);
 		if (known && (models & CAPS_APPARMOR) && strncmp(e->port->name, "console", 7) == 0) {
@@ -394,9 +385,10 @@ check_access(struct check *c, unsigned models, int known)
 			    e->port->path, e->port->path);
 			c->errors++;
 		}
-		if (e->d->dac_user_set)
+		if (e->g->xml.dac_user_set)
 			log_warning(CMD_END_FMT "guest %s runs QEMU as a user of its own (<seclabel model='dac'>); libvirt hands %s.in and %s.out to that user at start and refuses the second start of a link whose guests run as different users (\"already in use\"): run guests %s and %s as one user",
-			    END_ARGS(e), e->d->name, e->port->path, e->port->path, e->d->name, e->peer);
+			    END_ARGS(e), e->g->xml.name, e->port->path, e->port->path,
+			    e->g->xml.name, e->peer);
 		check_dir(e);
 	}
 }
