@@ -81,17 +81,15 @@ show_link(struct state *s, const struct link *l)
 	struct names nm[2];
 	char *body = NULL;
 	size_t bodylen = 0, j;
-	FILE *out = open_memstream(&body, &bodylen);
+	FILE *out;
 	int broken = 0, k;
 
-	if (out == NULL)
-		return -1;
 	if (l->nends != 2) {
 		printf("link %s: not usable, pairs.ini has errors about it\n", l->name);
-		fclose(out);
-		free(body);
 		return 0;
 	}
+	if ((out = open_memstream(&body, &bodylen)) == NULL)
+		return -1;
 	for (j = 0; j < 2; j++) {
 		const struct link_end *e = &l->ends[j];
 
@@ -204,15 +202,13 @@ cmd_status(int argc, char **argv)
 	else if (p.nerrors > 0)
 		log_warning("%s has %zu error%s; see vserlink check", o.config, p.nerrors,
 		    p.nerrors == 1 ? "" : "s");
-	rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg));
-	if (rc == 0 && (state_load(&s, msg, sizeof(msg)) < 0 ||
-	    state_load_all(&s, msg, sizeof(msg)) < 0))
-		rc = -1;
-	if (rc < 0) {
+	if ((rc = state_open(&s, p.settings.state_dir, 0, msg, sizeof(msg))) < 0 ||
+	    (rc == 0 && (state_load(&s, msg, sizeof(msg)) < 0 ||
+	    state_load_all(&s, msg, sizeof(msg)) < 0))) {
 		log_error("%s", msg);
 		rc = 1;
 	} else {
-		/* No state_dir: the hook never attached anything since boot. */
+		/* No state_dir (1): the hook never attached anything since boot. */
 		rc = show(&p, &s) != 0;
 	}
 	state_close(&s);
