@@ -296,7 +296,7 @@ check_file_systems(struct check *c)
 				free(peer);
 			}
 			b->g->refused = 1;
-		c->errors++;
+			c->errors++;
 		}
 	}
 }
