@@ -22,6 +22,7 @@
 #include "caps.h"
 #include "cmd.h"
 #include "config.h"
+#include "domain.h"
 #include "fsops.h"
 #include "state.h"
 #include "wire.h"

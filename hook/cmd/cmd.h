@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <stddef.h>
 
-#include "domain.h"
 #include "log.h"
 #include "pairs.h"
 
