@@ -24,8 +24,7 @@
 #define MAX_LINK_NAME	64
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
-/* White space within a line, as inih sees it (the C locale's isspace). */
-#define is_blank(c)	isspace((unsigned char)(c))
+#define is_blank(c)	isspace((unsigned char)(c))	/* as inih sees it (C locale) */
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 struct parse {
@@ -52,7 +51,6 @@ backlog_of(const char *value, enum backlog *out)
 /* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
 typedef const char *(*setting_fn)(struct settings *st, const char *v, unsigned line);
 
-/* A directory to create: absolute, no "." or "..". */
 static const char *
 set_state_dir(struct settings *st, const char *v, unsigned line)
 {
