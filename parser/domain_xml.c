@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "domain.h"
 #include "sax.h"
 
