@@ -1,4 +1,4 @@
-/* alloc.c: see alloc.h. */
+/* alloc.c: see alloc.h and text.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "text.h"
 
 void *
 xchecked(void *p)
@@ -89,4 +90,37 @@ read_all(int fd, size_t limit, size_t *len)
 	free(buf);
 	errno = e;
 	return NULL;
+}
+
+static int
+is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+int
+text_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (is_control(*s))
+			return 1;
+	return 0;
+}
+
+void
+text_scrub(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (is_control(*s))
+			*s = '?';
+}
+
+int
+path_has_dot(const char *path)
+{
+	size_t n = strlen(path);
+
+	return strstr(path, "/./") != NULL || strstr(path, "/../") != NULL ||
+	    (n >= 2 && strcmp(path + n - 2, "/.") == 0) ||
+	    (n >= 3 && strcmp(path + n - 3, "/..") == 0);
 }

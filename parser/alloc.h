@@ -1,10 +1,8 @@
 /*
- * alloc.h: memory that cannot fail silently.
- *
- * The hook allocates a few kilobytes; when even that fails there is nothing
- * sensible left to do, so these print one line and exit 1 (which, on prepare,
- * stops the guest's start with that message) instead of making every caller
- * carry an error path it could never test.
+ * alloc.h: memory that cannot fail silently. When even the few kilobytes the
+ * hook needs cannot be had, there is nothing sensible left to do: these print
+ * one line and exit 1 (on prepare, that stops the guest's start) rather than
+ * give every caller an error path it could never test.
  */
 #ifndef VSERLINK_ALLOC_H
 #define VSERLINK_ALLOC_H

@@ -1,5 +1,6 @@
 /*
- * domain.h: the character devices of a libvirt domain XML, as plain structs.
+ * domain.h: the character devices of a libvirt domain XML, as plain structs,
+ * and the security drivers of "virsh capabilities".
  *
  * Only what vserlink needs is kept: each <serial>, <parallel>, <console> and
  * virtio <channel>, under the name pairs.ini uses for it, with its type and
@@ -43,5 +44,17 @@ const struct domain_port *domain_find_port(const struct domain *d,
 	    const char *name, size_t *count);
 
 void	domain_free(struct domain *d);
+
+#define CAPS_SELINUX	0x1u	/* <model>selinux</model> */
+#define CAPS_APPARMOR	0x2u	/* <model>apparmor</model> */
+
+/*
+ * Parses "virsh capabilities" (len bytes, as untrusted as a domain XML) and
+ * sets *models to the CAPS_* bits of the security drivers libvirt's QEMU
+ * driver runs (<host><secmodel><model>: "selinux" or "apparmor", then "dac";
+ * 0 for DAC alone or none). Returns 0, or -1 with a one-line reason in err.
+ */
+int	caps_parse(const char *buf, size_t len, unsigned *models, char *err,
+	    size_t errlen);
 
 #endif

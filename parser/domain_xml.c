@@ -2,10 +2,12 @@
  * domain_xml.c: libvirt domain XML (untrusted, from libvirt or an
  * administrator) -> struct domain, by SAX (sax.h): the hook needs a few
  * attributes of a few elements, and building and freeing a tree of a megabyte
- * of XML cost more than all the rest of a start. Elements by depth:
+ * of XML cost more than all the rest of a start; and "virsh capabilities" ->
+ * the host's security models (caps.h). Elements by depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
  *   6 its <label>
+ *   1 <capabilities>   2 <host>   3 <secmodel>   4 <model>
  */
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +251,50 @@ domain_free(struct domain *d)
 	free(d->name);
 	free(d->selinux_label);
 	memset(d, 0, sizeof(*d));
+}
+
+struct caps_walk {
+	unsigned	 models;
+	int		 in_host, in_secmodel;
+};
+
+static void
+on_caps_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
+{
+	struct caps_walk *w = user;
+
+	if (depth == 1 && strcmp(el, "capabilities") != 0)
+		sax_refuse(s, "the root element is not <capabilities>");
+	else if (depth == 2)
+		w->in_host = strcmp(el, "host") == 0;
+	else if (depth == 3)
+		w->in_secmodel = w->in_host && strcmp(el, "secmodel") == 0;
+	else if (depth == 4 && w->in_secmodel && strcmp(el, "model") == 0)
+		sax_collect(s);
+}
+
+static void
+on_caps_end(void *user, unsigned depth, const char *text)
+{
+	struct caps_walk *w = user;
+
+	if (text != NULL && strcmp(text, "selinux") == 0)
+		w->models |= CAPS_SELINUX;
+	else if (text != NULL && strcmp(text, "apparmor") == 0)
+		w->models |= CAPS_APPARMOR;
+	else if (depth == 3)
+		w->in_secmodel = 0;
+	else if (depth == 2)
+		w->in_host = 0;
+}
+
+int
+caps_parse(const char *buf, size_t len, unsigned *models, char *err, size_t errlen)
+{
+	struct caps_walk w = { 0 };
+	int rc = sax_parse(buf, len, &(struct sax_handlers){ "capabilities XML",
+	    on_caps_start, on_caps_end }, &w, err, errlen);
+
+	*models = rc < 0 ? 0 : w.models;
+	return rc;
 }

@@ -24,7 +24,6 @@ pairs_add_error(struct pairs *p, unsigned line, const char *domain, long link,
 	if ((p->nerrors & (p->nerrors - 1)) == 0)	/* 0 or a power of two: full */
 		p->errors = xreallocarray(p->errors, p->nerrors ? 2 * p->nerrors : 1,
 		    sizeof(*p->errors));
-	/* Sorted by line, in the order found within a line. */
 	while (at > 0 && p->errors[at - 1].line > line)
 		at--;
 	memmove(&p->errors[at + 1], &p->errors[at], (p->nerrors++ - at) * sizeof(*e));

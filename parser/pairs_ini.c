@@ -24,8 +24,7 @@
 #define MAX_LINK_NAME	64
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
-/* White space within a line, as inih sees it (the C locale's isspace). */
-#define is_blank(c)	isspace((unsigned char)(c))
+#define is_blank(c)	isspace((unsigned char)(c))	/* as inih sees it (C locale) */
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 struct parse {
@@ -52,7 +51,6 @@ backlog_of(const char *value, enum backlog *out)
 /* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
 typedef const char *(*setting_fn)(struct settings *st, const char *v, unsigned line);
 
-/* A directory to create: absolute, no "." or "..". */
 static const char *
 set_state_dir(struct settings *st, const char *v, unsigned line)
 {
@@ -148,26 +146,6 @@ line_error(struct parse *ps, const char *msg, const char *key, size_t keylen)
 	free(guest);
 }
 
-static void
-open_section(struct parse *ps, const char *name, size_t len)
-{
-	struct pairs *p = ps->p;
-	struct link *l;
-
-	ps->in = LINK;
-	if (len == strlen(PAIRS_SETTINGS_SECTION) && memcmp(name, PAIRS_SETTINGS_SECTION, len) == 0) {
-		ps->in = SETTINGS;
-		return;
-	}
-	GROW(p->links, p->nlinks, ps->links_cap);
-	l = &p->links[p->nlinks++];
-	*l = (struct link){ .name = xstrndup(name, len), .line = ps->line };
-	if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' || strspn(l->name, LINK_CHARS) != len)
-		pairs_add_error(p, ps->line, NULL, current_link(ps),
-		    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
-		    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
-}
-
 /* Mirrors inih's rule: ';' starts an inline comment only after white space. */
 static const char *
 find_delimiter(const char *s, const char *end)
@@ -191,6 +169,9 @@ section_line(struct parse *ps, const char *start, const char *end, const char *m
 {
 	const char *close = memchr(start, ']', (size_t)(end - start));
 	const char *name = start + 1;
+	struct pairs *p = ps->p;
+	struct link *l;
+	size_t len;
 
 	if (close == NULL && msg == NULL)
 		msg = "section header without ']'";
@@ -200,7 +181,19 @@ section_line(struct parse *ps, const char *start, const char *end, const char *m
 		name++;
 	while (close > name && is_blank(close[-1]))
 		close--;
-	open_section(ps, name, (size_t)(close - name));
+	len = (size_t)(close - name);
+	ps->in = len == strlen(PAIRS_SETTINGS_SECTION) &&
+	    memcmp(name, PAIRS_SETTINGS_SECTION, len) == 0 ? SETTINGS : LINK;
+	if (ps->in == LINK) {
+		GROW(p->links, p->nlinks, ps->links_cap);
+		l = &p->links[p->nlinks++];
+		*l = (struct link){ .name = xstrndup(name, len), .line = ps->line };
+		if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' ||
+		    strspn(l->name, LINK_CHARS) != len)
+			pairs_add_error(p, ps->line, NULL, current_link(ps),
+			    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
+			    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
+	}
 	if (msg != NULL)
 		line_error(ps, msg, NULL, 0);
 }

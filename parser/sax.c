@@ -1,7 +1,4 @@
-/*
- * sax.c: one SAX parse of an untrusted document (sax.h): the options, the
- * refusal of a DOCTYPE, libxml2's errors kept off stderr, and the messages.
- */
+/* sax.c: see sax.h; libxml2's errors are kept off stderr. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +24,7 @@ struct sax {
 	size_t			 textlen;
 	int			 nattrs;	/* of the element in start */
 	const xmlChar		**attrs;
-	int			 has_doctype;
-	int			 refused;	/* sax_refuse wrote err */
+	int			 refused;	/* err is written: a DOCTYPE or sax_refuse */
 	char			*err;
 	size_t			 errlen;
 	char			 detail[160];	/* the first error raised without ctxt */
@@ -79,7 +75,8 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sy
 {
 	struct sax *s = ctx;
 
-	s->has_doctype = 1;
+	snprintf(s->err, s->errlen, "%s has a DOCTYPE; libvirt never writes one", s->h->what);
+	s->refused = 1;
 	xmlStopParser(s->ctxt);
 }
 
@@ -188,13 +185,10 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	 */
 	xmlFreeDoc(s.ctxt->myDoc);
 	s.ctxt->myDoc = NULL;
-	/* The verdict; a DOCTYPE comes first. */
-	if (s.has_doctype)
-		snprintf(err, errlen, "%s has a DOCTYPE; libvirt never writes one", h->what);
-	else if (!s.refused && !s.ctxt->wellFormed)
+	if (!s.refused && !s.ctxt->wellFormed)
 		parse_error(&s);
-	else
-		rc = s.refused ? -1 : 0;
+	else if (!s.refused)
+		rc = 0;
 	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;

@@ -1,4 +1,4 @@
-/* text.h: byte checks on names and paths that come from XML, pairs.ini or a file name. */
+/* text.h (alloc.c): byte checks on names and paths that come from XML, pairs.ini or a file name. */
 #ifndef VSERLINK_TEXT_H
 #define VSERLINK_TEXT_H
 
