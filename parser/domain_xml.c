@@ -3,7 +3,7 @@
  * administrator) -> struct domain, by SAX (sax.h): the hook needs a few
  * attributes of a few elements, and building and freeing a tree of a megabyte
  * of XML cost more than all the rest of a start; and "virsh capabilities" ->
- * the host's security models (caps.h). Elements by depth:
+ * the host's security models (domain.h). Elements by depth:
  *   1 <domain>   2 <name>, <devices>, <seclabel>   3 a device, <label>
  *   4 the device's <source>, <target>   5 <seclabel> of the source
  *   6 its <label>

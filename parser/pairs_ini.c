@@ -115,6 +115,8 @@ static const struct {
 	{ "backlog", set_backlog },
 };
 #define NSETTINGS	(sizeof(settings) / sizeof(*settings))
+_Static_assert(NSETTINGS == sizeof(((struct parse *)0)->seen) / sizeof(unsigned),
+    "struct parse has a line in seen for each setting");
 
 const char *
 pairs_setting_name(size_t i)

@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "cmd.h"
 #include "config.h"
 #include "domain.h"

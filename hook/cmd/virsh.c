@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "cmd.h"
+#include "domain.h"
 
 extern char **environ;
 

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "caps.h"
 #include "cmd.h"
 #include "config.h"
+#include "domain.h"
 #include "fsops.h"
 #include "text.h"
 

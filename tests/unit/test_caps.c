@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "domain.h"
 #include "golden.h"
 
 static void
