@@ -15,8 +15,9 @@ const char	*config_path(const char *override);
  * linked); -1 after reporting why it cannot be read. */
 int		 config_load(const char *path, struct pairs *p);
 
-/* Sets owner and group from their names: numbers or local accounts (a user's
- * primary group when no group is given); an unknown name is an error in p. */
+/* Sets owner and group from their names: numbers or local accounts (without a
+ * group, a user name's primary group, not a number's); an unknown name is an
+ * error in p. */
 void		 config_resolve(struct pairs *p);
 
 /* Logs each error of p that concerns guest domain (all if NULL) as

@@ -1,10 +1,8 @@
-/*
- * fsops.h: file-system work as root on paths that XML names. Directories are
+/* fsops.h: file-system work as root on paths that XML names. Directories are
  * opened one component at a time from "/" with O_NOFOLLOW, then only *at()
  * calls on single-component names; no symlink is followed, and no object is
  * acted on before it is checked to be the one we saw. 0 or -1 with errno kept,
- * unless said otherwise; a message's reason goes to msg as "PATH: reason".
- */
+ * unless said otherwise; a message's reason goes to msg as "PATH: reason". */
 #ifndef VSERLINK_FSOPS_H
 #define VSERLINK_FSOPS_H
 
