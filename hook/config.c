@@ -52,7 +52,6 @@ config_resolve(struct pairs *p)
 {
 	struct settings *st = &p->settings;
 
-	/* Without a group, the owner's primary group (a user name's, not a number's). */
 	if (st->owner_name != NULL &&
 	    resolve_id(st->owner_name, 1, &st->owner, st->group_name ? NULL : &st->group) < 0)
 		pairs_add_error(p, st->owner_line, NULL, -1, "owner: no user \"%s\" in /etc/passwd",

@@ -10,15 +10,14 @@
 /* override (-c FILE) if set, else $VSERLINK_CONFIG if set, else the default. */
 const char	*config_path(const char *override);
 
-/*
- * Loads the pairs.ini at path into p and resolves it: 0 when it was read (its
- * problems in p->errors); 1 when there is none (nothing is linked); -1 after
- * reporting why it cannot be read. p must be freed with pairs_free always.
- */
+/* Loads and resolves the pairs.ini at path into p (pairs_free it always): 0
+ * when read, its problems in p->errors; 1 when there is none (nothing is
+ * linked); -1 after reporting why it cannot be read. */
 int		 config_load(const char *path, struct pairs *p);
 
-/* Sets owner and group from their names: numbers or local accounts (a user's
- * primary group when no group is given); an unknown name is an error in p. */
+/* Sets owner and group from their names: numbers or local accounts (without a
+ * group, a user name's primary group, not a number's); an unknown name is an
+ * error in p. */
 void		 config_resolve(struct pairs *p);
 
 /* Logs each error of p that concerns guest domain (all if NULL) as

@@ -13,22 +13,21 @@
 static unsigned long reached;
 static int ran;
 
-/* Nonzero when environment variable var is the number n. */
+/* Nonzero when environment variable var is the number n, or name if not NULL. */
 static int
-env_is(const char *var, unsigned long n)
+env_is(const char *var, unsigned long n, const char *name)
 {
 	const char *v = getenv(var);
 	char *end;
 
-	return v != NULL && v[0] != '\0' && strtoul(v, &end, 10) == n && *end == '\0';
+	return v != NULL && v[0] != '\0' && ((strtoul(v, &end, 10) == n && *end == '\0') ||
+	    (name != NULL && strcmp(v, name) == 0));
 }
 
 void
 fault_point(const char *name)
 {
-	const char *trace = getenv("VSERLINK_FAULT_TRACE");
-	const char *run = getenv("VSERLINK_FAULT_RUN");
-	const char *cmd = getenv("VSERLINK_FAULT_CMD");
+	const char *trace = getenv("VSERLINK_FAULT_TRACE"), *cmd = getenv("VSERLINK_FAULT_CMD");
 	unsigned long n = ++reached;
 	int saved = errno, fd;
 
@@ -37,10 +36,9 @@ fault_point(const char *name)
 		dprintf(fd, "%lu %s\n", n, name);
 		close(fd);
 	}
-	if (env_is("VSERLINK_FAULT_AT", n))
+	if (env_is("VSERLINK_FAULT_AT", n, NULL))
 		kill(getpid(), SIGKILL);
-	if (cmd != NULL && !ran && (env_is("VSERLINK_FAULT_RUN", n) ||
-	    (run != NULL && run[0] != '\0' && strcmp(run, name) == 0))) {
+	if (cmd != NULL && !ran && env_is("VSERLINK_FAULT_RUN", n, name)) {
 		ran = 1;
 		(void)!system(cmd);
 	}

@@ -1,12 +1,10 @@
 /* fsops.c: see fsops.h. */
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -65,6 +63,16 @@ fs_path_cmp(const char *a, const char *b)
 	}
 }
 
+/* Closes fd if open; -1 with errno e. */
+static int
+close_fail(int fd, int e)
+{
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
 /* The ACL xattr (linux/posix_acl_xattr.h), little-endian. The mode shows only
  * the mask of named entries: a 0755 directory may hide a writer. */
 enum { ACL_USER = 0x02, ACL_GROUP_OBJ = 0x04, ACL_GROUP = 0x08, ACL_MASK = 0x10, ACL_WRITE = 0x02 };
@@ -82,10 +90,8 @@ fs_acl_writer(int fd, gid_t gid, char *who, size_t wholen)
 
 	if ((n = fgetxattr(fd, "system.posix_acl_access", &acl, sizeof(acl))) < 0)
 		return errno == ENODATA || errno == ENOTSUP ? 0 : -1;
-	if (n < 4 || (n - 4) % 8 != 0 || le32toh(acl.version) != 2) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (n < 4 || (n - 4) % 8 != 0 || le32toh(acl.version) != 2)
+		return close_fail(-1, EINVAL);
 	for (i = 0; i < (n - 4) / 8; i++)
 		if (le16toh(acl.e[i].tag) == ACL_MASK)
 			mask = le16toh(acl.e[i].perm);
@@ -127,15 +133,6 @@ static int
 fail(char *msg, size_t msglen, const char *path, size_t pathlen, const char *why)
 {
 	snprintf(msg, msglen, "%.*s: %s", (int)pathlen, pathlen ? path : "/", why);
-	return -1;
-}
-
-static int
-close_fail(int fd, int e)
-{
-	if (fd >= 0)
-		close(fd);
-	errno = e;
 	return -1;
 }
 
@@ -188,15 +185,11 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 			c++;
 		if (*c == '\0')
 			return fd;
-		if ((next = strchr(c, '/')) == NULL)
-			next = c + strlen(c);
-		if ((size_t)(next - c) > NAME_MAX)
+		next = strchrnul(c, '/');
+		if (snprintf(name, sizeof(name), "%.*s", (int)(next - c), c) > NAME_MAX)
 			why = "name too long";
-		else {
-			memcpy(name, c, (size_t)(next - c));
-			name[next - c] = '\0';
+		else
 			why = open_step(fd, name, create && *next == '\0', &nfd);
-		}
 		close(fd);
 		if (why != NULL)
 			return fail(msg, msglen, dir, (size_t)(next - dir), why);
@@ -210,22 +203,14 @@ fs_open_parent(const char *path, char *msg, size_t msglen)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
-	size_t len;
+	int len;
 
 	if (slash == NULL)	/* not absolute: fs_open_dir says so */
 		return fs_open_dir(path, 0, msg, msglen);
-	len = slash == path ? 1 : (size_t)(slash - path);
-	if (len >= sizeof(dir))
-		return fail(msg, msglen, path, len, "name too long");
-	memcpy(dir, path, len);
-	dir[len] = '\0';
+	len = slash == path ? 1 : (int)(slash - path);
+	if (snprintf(dir, sizeof(dir), "%.*s", len, path) >= (int)sizeof(dir))
+		return fail(msg, msglen, path, (size_t)len, "name too long");
 	return fs_open_dir(dir, 0, msg, msglen);
-}
-
-int
-fs_lstat(int dfd, const char *name, struct stat *st)
-{
-	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
 }
 
 #define TS(t)	((struct timespec){ (t).tv_sec, (t).tv_nsec })
@@ -238,16 +223,10 @@ fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birt
 
 	if (statx(dfd, name, flags, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
 		return -1;
-	memset(st, 0, sizeof(*st));
-	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
-	st->st_ino = sx.stx_ino;
-	st->st_mode = sx.stx_mode;
-	st->st_nlink = sx.stx_nlink;
-	st->st_uid = sx.stx_uid;
-	st->st_gid = sx.stx_gid;
-	st->st_size = (off_t)sx.stx_size;
-	st->st_mtim = TS(sx.stx_mtime);
-	st->st_ctim = TS(sx.stx_ctime);
+	*st = (struct stat){ .st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor),
+	    .st_ino = sx.stx_ino, .st_mode = sx.stx_mode, .st_nlink = sx.stx_nlink,
+	    .st_uid = sx.stx_uid, .st_gid = sx.stx_gid, .st_size = (off_t)sx.stx_size,
+	    .st_mtim = TS(sx.stx_mtime), .st_ctim = TS(sx.stx_ctime) };
 	*birth = (sx.stx_mask & STATX_BTIME) ? TS(sx.stx_btime) : (struct timespec){ 0, 0 };
 	return 0;
 }

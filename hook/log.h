@@ -1,9 +1,7 @@
-/*
- * log.h: the one error format, "vserlink: guest web1: link port1 (...): PATH: reason"
- * or "vserlink: /etc/vserlink/pairs.ini:12: unknown setting ...", on stderr and,
- * in hook mode, syslog; never stdout (libvirt takes it as replacement XML).
- * Control characters print as '?', so that no name can forge a line.
- */
+/* log.h: the one error format, "vserlink: guest web1: link port1 (...): PATH:
+ * reason" or "vserlink: /etc/vserlink/pairs.ini:12: unknown setting ...", on
+ * stderr and, in hook mode, syslog; never stdout (libvirt takes it as
+ * replacement XML). Control characters print as '?': no name forges a line. */
 #ifndef VSERLINK_LOG_H
 #define VSERLINK_LOG_H
 
