@@ -1,11 +1,11 @@
-/* state_codec.c: see state_codec.h. */
+/* state_codec.c: the records in memory, and the text of the files that hold them; see state.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
-#include "state_codec.h"
+#include "state.h"
 
 struct state_end *
 records_add_end(struct state_records *r, const char *link, const char *domain,
