@@ -57,7 +57,7 @@ else
 endif
 
 PARSER_SRC := parser/alloc.c parser/sax.c parser/domain_xml.c parser/pairs.c parser/pairs_ini.c
-HOOK_SRC   := hook/log.c hook/fsops.c hook/state_codec.c hook/state.c hook/state_load.c hook/state_write.c hook/state_find.c hook/wire_run.c hook/wire_prepare.c hook/wire_release.c hook/wire_apply.c hook/hook.c hook/config.c \
+HOOK_SRC   := hook/log.c hook/fsops.c hook/state_codec.c hook/state.c hook/state_load.c hook/state_find.c hook/wire_run.c hook/wire_prepare.c hook/wire_release.c hook/wire_apply.c hook/hook.c hook/config.c \
               $(LINK_SRC)
 # The subcommands an administrator runs (check, plan, status, xml).
 CMD_SRC    := $(addprefix hook/cmd/,check.c virsh.c plan.c status.c xml.c)

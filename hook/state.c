@@ -1,4 +1,4 @@
-/* state.c: the files of the state, read, and the lock; see state.h. */
+/* state.c: the files of the state, read and written, and the lock; see state.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,14 +13,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "fsops.h"
 #include "state.h"
-#include "state_file.h"
 
 #define LOCK_FILE	"lock"
 #define MAX_STATE_SIZE	(64u << 20)
-
-/* --- file names --- */
+#define STATE_TMP	"state.new"
 
 static uint64_t
 fnv(const char *s)
@@ -54,8 +53,6 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 		snprintf(out + NAME_MAX - 20, 21, "#%016llx", (unsigned long long)fnv(s));
 }
 
-/* --- reading a file --- */
-
 int
 state_read_records(struct state *s, const char *path, struct state_records *r, char *msg,
     size_t msglen)
@@ -87,8 +84,6 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 	    s->dir, path, bad);
 	return -1;
 }
-
-/* --- the files loaded, by name (a tsearch tree; a file's name is its first member) --- */
 
 static int
 cmp_name(const void *a, const void *b)
@@ -192,9 +187,7 @@ state_load_rest(struct state *s)
 {
 	char msg[PATH_MAX + 256];
 
-	if (s->all || s->error != NULL)
-		return 0;
-	return state_load_all(s, msg, sizeof(msg)) == 0;
+	return !s->all && s->error == NULL && state_load_all(s, msg, sizeof(msg)) == 0;
 }
 
 int
@@ -212,7 +205,150 @@ state_error(const struct state *s)
 	return s->error;
 }
 
-/* --- opening, locking, closing --- */
+/*
+ * Replaces file path (in state_dir) with the records of those of the n
+ * files of f that changed (one file, or all of them: an intent): a whole
+ * new file, renamed over the old.
+ */
+static int
+write_records(struct state *s, const char *path, struct state_file *const *f, size_t n,
+    char *msg, size_t msglen)
+{
+	FILE *out = NULL;
+	size_t i;
+	int fd, e;
+
+	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	codec_encode_head(out);
+	for (i = 0; i < n; i++)
+		if (f[i]->changed)
+			codec_encode_ends(out, &f[i]->r);
+	if (fflush(out) != 0 || ferror(out)) {
+		e = errno;
+		fclose(out);
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
+		return -1;
+	}
+	FAULT_POINT("state_save: written, before rename");
+	if (fclose(out) != 0 || (renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0 &&
+	    (errno != ENOENT || mkdirat(s->dirfd, STATE_FILES, 0700) < 0 ||
+	    renameat(s->dirfd, STATE_TMP, s->dirfd, path) < 0))) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+		return -1;
+	}
+	FAULT_POINT("state_save: after rename");
+	return 0;
+}
+
+/* Replaces domains/NAME with f's records, or removes it when it has none. */
+static int
+write_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
+{
+	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
+
+	snprintf(path, sizeof(path), "%s/%s", STATE_FILES, f->name);
+	if (f->r.nends > 0) {
+		if (write_records(s, path, &f, 1, msg, msglen) < 0)
+			return -1;
+	} else if (unlinkat(s->dirfd, path, 0) < 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+		return -1;
+	}
+	f->changed = 0;
+	return 0;
+}
+
+void
+state_remove_tree(int dirfd, const char *path, int depth)
+{
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+		    unlinkat(fd, d->d_name, 0) < 0 && errno == EISDIR && depth > 1)
+			state_remove_tree(fd, d->d_name, depth - 1);
+	closedir(dir);
+	unlinkat(dirfd, path, AT_REMOVEDIR);
+}
+
+/*
+ * The layout of before goes once the guests' files hold its records: links/
+ * in one step, by a rename (a run that dies after it has nothing left to
+ * read there, and the next one removes links.old/), then the single file of
+ * before. The indexes of before (guests/GUEST/FILE, fifos/, places/) nothing reads.
+ */
+static int
+retire_legacy(struct state *s)
+{
+	const char *index[] = { STATE_LINKS_OLD, "guests", "fifos", "places" };
+	size_t i;
+
+	for (i = 0; i < sizeof(index) / sizeof(index[0]); i++)
+		state_remove_tree(s->dirfd, index[i], i == 0 ? 1 : 2);
+	if (renameat(s->dirfd, STATE_LEGACY_LINKS, s->dirfd, STATE_LINKS_OLD) < 0 && errno != ENOENT)
+		return -1;
+	FAULT_POINT("state_save: links/ of before renamed away");
+	if (unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT)
+		return -1;
+	state_remove_tree(s->dirfd, STATE_LINKS_OLD, 1);
+	return 0;
+}
+
+int
+state_save(struct state *s, char *msg, size_t msglen)
+{
+	size_t i;
+
+	if (s->error != NULL) {
+		snprintf(msg, msglen, "%s", s->error);
+		return -1;
+	}
+	for (i = 0; i < s->nfiles; i++)
+		if (s->files[i]->changed && write_file(s, s->files[i], msg, msglen) < 0)
+			return -1;
+	/* In the guests' files now: the layout of before, or the intent, goes. */
+	if ((s->legacy && retire_legacy(s) < 0) ||
+	    (s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_LINKS :
+		    STATE_INTENT, strerror(errno));
+		return -1;
+	}
+	s->legacy = s->intent = 0;
+	return 0;
+}
+
+int
+state_save_intent(struct state *s, char *msg, size_t msglen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nfiles; i++) {
+		n += s->files[i]->changed;
+		/* A file with no records left is only a removal: no intent to keep. */
+		if (s->files[i]->changed && s->files[i]->r.nends == 0)
+			return state_save(s, msg, msglen);
+	}
+	if (n == 0 || s->error != NULL)
+		return state_save(s, msg, msglen);
+	if (write_records(s, STATE_INTENT, s->files, s->nfiles, msg, msglen) < 0)
+		return -1;
+	s->intent = 1;
+	return 0;
+}
 
 int
 state_open(struct state *s, const char *dir, int create, char *msg, size_t msglen)

@@ -1,24 +1,99 @@
 /*
  * state.h: what the hook remembers between events, in state_dir.
  *
- * The records (state_codec.h) are kept a file per guest, in domains/, which
- * holds the guest's ends and pending names: an event reads its own guest's
- * file and its peers', and writes those it changes. A FIFO is looked up in
- * the files an event loaded, where it is recorded unless something is amiss,
- * and only then in every file. An event's changed records are first written
- * together to one file, the intent (state_save_intent), and then each to its
- * guest's file (state_save): one write before the steps instead of one a
- * guest. All of it is changed under one exclusive lock, so that hooks for
- * different guests, which libvirt runs concurrently, see each other's work
- * whole. A peer's hook learns the path of its peer's end from here: a hook
- * must never ask libvirt (it would deadlock the daemon).
+ * The records are kept a file per guest, in domains/, which holds the
+ * guest's ends and pending names: an event reads its own guest's file and
+ * its peers', and writes those it changes. A FIFO is looked up in the files
+ * an event loaded, where it is recorded unless something is amiss, and only
+ * then in every file. An event's changed records are first written together
+ * to one file, the intent (state_save_intent), and then each to its guest's
+ * file (state_save): one write before the steps instead of one a guest. All
+ * of it is changed under one exclusive lock, so that hooks for different
+ * guests, which libvirt runs concurrently, see each other's work whole. A
+ * peer's hook learns the path of its peer's end from here: a hook must never
+ * ask libvirt (it would deadlock the daemon).
+ *
+ *   vserlink-state 2
+ *   end LINK DOMAIN PATH DIR_DEV DIR_INO  DEV INO SEC NSEC  DEV INO SEC NSEC
+ *   pending DOMAIN PATH
+ *
+ * An end: guest DOMAIN attached link LINK with the pipe path PATH from its
+ * XML, in the directory DIR_DEV/DIR_INO, and for each of PATH.in and
+ * PATH.out the FIFO the hook put there (device, inode, birth time; all 0 for
+ * none). A pending name: a FIFO name of DOMAIN's end about to be made, or to
+ * lose its last name; the next run adopts it if the hook died in between.
+ * Fields are separated by one space; bytes up to 0x20, 0x7f and '%' are
+ * written %XX. Version 1 files (vserlink 0.1) had "end LINK DOMAIN PATH" and
+ * "fifo DEV INO [SEC NSEC]" lines, FIFOs tied to no name.
  */
 #ifndef VSERLINK_STATE_H
 #define VSERLINK_STATE_H
 
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
 
-#include "state_codec.h"
+#define STATE_MAGIC	"vserlink-state 2"
+#define STATE_MAGIC_V1	"vserlink-state 1"
+
+/* A FIFO as fs_lstat_birth describes it; ino 0: none. */
+struct state_fifo {
+	dev_t		 dev;
+	ino_t		 ino;
+	struct timespec	 birth;		/* {0, 0}: not known */
+};
+
+struct state_end {
+	char			*link;
+	char			*domain;
+	char			*path;		/* as the hook spells it: no "//" */
+	dev_t			 dir_dev;	/* the directory of path */
+	ino_t			 dir_ino;
+	struct state_fifo	 fifo[2];	/* at path.in, path.out */
+};
+
+struct state_pending {
+	char	*domain;
+	char	*path;		/* the FIFO's own path, P.in or P.out */
+};
+
+/* Ends are allocated one by one: a pointer to one is good until it is removed. */
+struct state_records {
+	struct state_end	**ends;
+	size_t			 nends, ends_cap;
+	struct state_pending	*pending;
+	size_t			 npending, pending_cap;
+	int			 v1_file;	/* a version 1 file was read */
+	struct state_fifo	*v1;		/* its FIFOs */
+	size_t			 nv1, v1_cap;
+};
+
+struct state_end *records_add_end(struct state_records *r, const char *link,
+	    const char *domain, const char *path, dev_t dir_dev, ino_t dir_ino);
+void	records_add_pending(struct state_records *r, const char *domain, const char *path);
+/* Removes ends[i] or pending[i], keeping the order of the others. */
+void	records_drop_end(struct state_records *r, size_t i);
+void	records_drop_pending(struct state_records *r, size_t i);
+void	records_free(struct state_records *r);
+/* The end of guest domain that path (P.in or P.out) is a name of, or NULL. */
+const struct state_end *records_end_of_name(const struct state_records *r,
+	    const char *domain, const char *path);
+
+/*
+ * Adds the records of text (NUL-terminated; changed in place) to r: 0, or
+ * the number of the first line that is not one vserlink writes (r then
+ * holds what came before it).
+ */
+unsigned codec_decode(char *text, struct state_records *r);
+
+/*
+ * A file: its first line, then r's ends and pending names; the records of
+ * several files after one first line read back as one file.
+ */
+void	codec_encode_head(FILE *f);
+void	codec_encode_ends(FILE *f, const struct state_records *r);
 
 /* A guest's file, as loaded, and its records. */
 struct state_file {
@@ -41,38 +116,29 @@ struct state {
 	char			*error;		/* why a file could not be read */
 };
 
-/*
- * Opens state_dir (created 0700 when create is set and it is missing).
- * Returns 0; 1 when it does not exist and create is not set; -1 with a
- * reason in msg.
- */
-int	state_open(struct state *s, const char *dir, int create, char *msg,
-	    size_t msglen);
+/* Opens state_dir, made 0700 if missing and create is set: 0; 1 when missing; -1, msg. */
+int	state_open(struct state *s, const char *dir, int create, char *msg, size_t msglen);
 
 /* Takes the exclusive lock, waiting at most timeout seconds. */
 int	state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen);
 
 /*
- * Reads the state of an earlier layout, if there is one (a single file, or
- * a file per link): under the lock it is then spread over the guests' files
- * and removed. Guests' files are read when a lookup needs them. 0, or -1
- * with a reason in msg.
+ * Reads a dead run's intent, or the state of an earlier layout (a single file,
+ * or a file per link): under the lock it is then put in the guests' files.
+ * Guests' files are read when a lookup needs them. 0, or -1 with a reason in msg.
  */
 int	state_load(struct state *s, char *msg, size_t msglen);
 /* Reads every guest's file (status), or guest domain's own (release). */
 int	state_load_all(struct state *s, char *msg, size_t msglen);
 int	state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen);
-/* Reads the files not read yet, once: nonzero when it did (a failure is state_error's). */
-int	state_load_rest(struct state *s);
 /* Why a lookup could not read a file, or NULL: nothing may be acted on then. */
 const char *state_error(const struct state *s);
 
 /* Writes the files of the guests whose records changed. */
 int	state_save(struct state *s, char *msg, size_t msglen);
 /*
- * Writes the records of the guests that changed, all in one file, to be put
- * in their files by the state_save that follows, or by the next locked
- * state_load if the run dies before it.
+ * Writes the records of the guests that changed, all in one file, to be put in their
+ * files by the state_save that follows, or by the next locked state_load if the run dies.
  */
 int	state_save_intent(struct state *s, char *msg, size_t msglen);
 
@@ -80,12 +146,8 @@ int	state_save_intent(struct state *s, char *msg, size_t msglen);
 void	state_close(struct state *s);
 
 /* Pointers to ends are good until the end is dropped or s closed. */
-struct state_end *state_find_end(struct state *s, const char *link,
-	    const char *domain);
-/*
- * The end whose path is name base in the directory dir_dev/dir_ino and that
- * has FIFO st (found there) under its name k, or NULL.
- */
+struct state_end *state_find_end(struct state *s, const char *link, const char *domain);
+/* The end whose path is base in directory dir_dev/dir_ino, with FIFO st at its name k, or NULL. */
 struct state_end *state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino,
 	    const char *base, int k, const struct stat *st, const struct timespec *birth);
 /* Records the end, at path in the directory dir; an end that moved forgets its FIFOs. */
@@ -98,8 +160,7 @@ void	state_drop_domain(struct state *s, const char *domain);
 /* The loaded ends of guest domain (NULL: all), in an array to free. */
 size_t	state_ends(struct state *s, const char *domain, struct state_end ***v);
 
-/* st and birth as fs_lstat_birth gives them. */
-/* Nonzero when st is the FIFO recorded for name k of end e. */
+/* Nonzero when st is the FIFO recorded for name k of end e (st, birth: fs_lstat_birth's). */
 int	state_end_has(const struct state_end *e, int k, const struct stat *st,
 	    const struct timespec *birth);
 /* Records st as the FIFO at name k of end e; NULL st: none. */
@@ -116,5 +177,25 @@ const struct state_end *state_owner(struct state *s, const struct stat *st,
 void	state_add_pending(struct state *s, const char *domain, const char *path);
 int	state_is_pending(struct state *s, const char *domain, const char *path);
 void	state_clear_pending(struct state *s, const char *domain);
+
+/* Shared by the state*.c files. */
+#define STATE_FILES		"domains"	/* a file per guest */
+#define STATE_INTENT		"intent"	/* an event's changed records, before its steps */
+#define STATE_LEGACY_FILE	"state"		/* all records in one file, before links/ */
+#define STATE_LEGACY_LINKS	"links"		/* a file per link, before domains/ */
+#define STATE_LINKS_INTENT	"links/.intent"	/* its intent, moved in to go with it */
+#define STATE_LINKS_OLD		"links.old"	/* links/, renamed away once read */
+
+/* The file name of a guest or a base name: escaped, and hashed if too long. */
+void	state_fname(const char *s, char out[NAME_MAX + 1]);
+/* Adds the records of file path (in state_dir) to r: 0; 1 when there is none; -1, msg. */
+int	state_read_records(struct state *s, const char *path, struct state_records *r,
+	    char *msg, size_t msglen);
+/* Reads the file of guest domain once (missing: empty); NULL when it cannot (state_error). */
+struct state_file *state_file_of(struct state *s, const char *domain);
+/* Reads the files not read yet, once: nonzero when it did (a failure is state_error's). */
+int	state_load_rest(struct state *s);
+/* Removes directory path (in dirfd) with what is in it, depth levels deep. */
+void	state_remove_tree(int dirfd, const char *path, int depth);
 
 #endif

@@ -1,11 +1,11 @@
-/* state_codec.c: see state_codec.h. */
+/* state_codec.c: the records in memory, and the text of the files that hold them; see state.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
-#include "state_codec.h"
+#include "state.h"
 
 struct state_end *
 records_add_end(struct state_records *r, const char *link, const char *domain,
@@ -191,10 +191,7 @@ take_fifo(char **cur, struct state_fifo *f, int birth_optional)
 	    ((!birth_optional || **cur != '\0') && (take_number(cur, LLONG_MAX, &sec) < 0 ||
 	    take_number(cur, 999999999, &nsec) < 0)))
 		return -1;
-	f->dev = (dev_t)dev;
-	f->ino = (ino_t)ino;
-	f->birth.tv_sec = (time_t)sec;
-	f->birth.tv_nsec = (long)nsec;
+	*f = (struct state_fifo){ (dev_t)dev, (ino_t)ino, { (time_t)sec, (long)nsec } };
 	return 0;
 }
 
@@ -204,7 +201,7 @@ decode_line(char *cur, struct state_records *r, int v1)
 {
 	char *kind = take_field(&cur), *link, *domain, *path;
 	unsigned long long dev = 0, ino = 0;
-	struct state_fifo f[2];
+	struct state_fifo f[2] = { 0 };
 	struct state_end *e;
 
 	if (kind == NULL)
@@ -223,7 +220,6 @@ decode_line(char *cur, struct state_records *r, int v1)
 		records_add_pending(r, domain, path);
 		return 0;
 	}
-	memset(f, 0, sizeof(f));
 	if (strcmp(kind, "end") != 0 || (link = take_field(&cur)) == NULL ||
 	    (domain = take_field(&cur)) == NULL || (path = take_field(&cur)) == NULL ||
 	    path[0] != '/' || (!v1 && (take_number(&cur, ULLONG_MAX, &dev) < 0 ||

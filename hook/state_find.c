@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "state_file.h"
+#include "state.h"
 
 static int
 cmp_link(const void *a, const void *b)
@@ -95,9 +95,7 @@ struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, int k,
     const struct stat *st, const struct timespec *birth)
 {
-	int found;
-
-	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &found);
+	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &(int){ 0 });
 }
 
 struct state_end *

@@ -14,7 +14,7 @@
 
 #include "alloc.h"
 #include "fsops.h"
-#include "state_file.h"
+#include "state.h"
 
 /*
  * Version 1 kept the hook's FIFOs in one list, tied to no name. Each goes to
@@ -188,8 +188,9 @@ state_load(struct state *s, char *msg, size_t msglen)
 
 	if (s->dirfd < 0)
 		return 0;
+	/* links.old/ is left by a run killed while it removed links/. */
 	if (s->lockfd >= 0)
-		state_tidy(s);
+		state_remove_tree(s->dirfd, STATE_LINKS_OLD, 1);
 	/* A layout of before holds every record: domains/ is not read then. */
 	s->legacy = 1;
 	if ((rc = read_spread(s, STATE_LEGACY_FILE, 0, msg, msglen)) == 0)

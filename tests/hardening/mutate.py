@@ -77,7 +77,7 @@ MUTANTS = [
      "hook/fsops.c", "O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY",
      "O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY", 1),
     ("state-tmp-nofollow", "state.new is never opened through a symlink",
-     "hook/state_write.c", "O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC", "O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC", 1),
+     "hook/state.c", "O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC", "O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC", 1),
     ("intent-replay", "a dead run's intent is put back in the guests' files before anything else",
      "hook/state_load.c", "(rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1", "(rc = 0)", 1),
     ("lock-nofollow", "the lock file is never opened through a symlink",
