@@ -159,7 +159,7 @@ int
 state_load_all(struct state *s, char *msg, size_t msglen)
 {
 	struct dirent **d = NULL;
-	int fd, i, n = -1;
+	int fd, i, e, n = -1;
 
 	s->all = 1;
 	if (s->legacy || s->dirfd < 0)
@@ -167,8 +167,13 @@ state_load_all(struct state *s, char *msg, size_t msglen)
 	fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0) {
 		n = scandirat(fd, ".", &d, not_dot, alphasort);
+		e = errno;
 		close(fd);
+		errno = e;
 	}
+	/* No domains/ yet holds no records; one that cannot be read is not an empty one. */
+	if (n < 0 && errno != ENOENT && s->error == NULL)
+		s->error = xasprintf("%s/%s: %s", s->dir, STATE_FILES, strerror(errno));
 	for (i = 0; i < n; i++) {
 		if (s->error == NULL)
 			(void)load_file(s, d[i]->d_name);
@@ -291,7 +296,8 @@ state_remove_tree(int dirfd, const char *path, int depth)
  * read there, and the next one removes links.old/), then the single file of
  * before. The indexes of before (guests/GUEST/FILE, fifos/, places/) nothing reads.
  */
-static int
+/* NULL, or the name that could not be removed (errno says why). */
+static const char *
 retire_legacy(struct state *s)
 {
 	const char *index[] = { STATE_LINKS_OLD, "guests", "fifos", "places" };
@@ -300,17 +306,18 @@ retire_legacy(struct state *s)
 	for (i = 0; i < sizeof(index) / sizeof(index[0]); i++)
 		state_remove_tree(s->dirfd, index[i], i == 0 ? 1 : 2);
 	if (renameat(s->dirfd, STATE_LEGACY_LINKS, s->dirfd, STATE_LINKS_OLD) < 0 && errno != ENOENT)
-		return -1;
+		return STATE_LEGACY_LINKS;
 	FAULT_POINT("state_save: links/ of before renamed away");
 	if (unlinkat(s->dirfd, STATE_LEGACY_FILE, 0) < 0 && errno != ENOENT)
-		return -1;
+		return STATE_LEGACY_FILE;
 	state_remove_tree(s->dirfd, STATE_LINKS_OLD, 1);
-	return 0;
+	return NULL;
 }
 
 int
 state_save(struct state *s, char *msg, size_t msglen)
 {
+	const char *failed = NULL;
 	size_t i;
 
 	if (s->error != NULL) {
@@ -321,10 +328,12 @@ state_save(struct state *s, char *msg, size_t msglen)
 		if (s->files[i]->changed && write_file(s, s->files[i], msg, msglen) < 0)
 			return -1;
 	/* In the guests' files now: the layout of before, or the intent, goes. */
-	if ((s->legacy && retire_legacy(s) < 0) ||
-	    (s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, s->legacy ? STATE_LEGACY_LINKS :
-		    STATE_INTENT, strerror(errno));
+	if (s->legacy)
+		failed = retire_legacy(s);
+	if (failed == NULL && s->intent && unlinkat(s->dirfd, STATE_INTENT, 0) < 0 && errno != ENOENT)
+		failed = STATE_INTENT;
+	if (failed != NULL) {
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, failed, strerror(errno));
 		return -1;
 	}
 	s->legacy = s->intent = 0;

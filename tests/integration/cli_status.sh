@@ -109,6 +109,12 @@ else
 	not_ok "the fault-injection build $FAULT_BIN, to interrupt a prepare"
 fi
 
+# A guests' directory that cannot be read is not an empty one.
+mkdir -p "$T/elsewhere" && rm -rf "$STATE/domains" && ln -s "$T/elsewhere" "$STATE/domains"
+check "status fails when the guests' state directory cannot be read" ! status
+check "  saying why" grep -qxF "vserlink: $STATE/domains: Not a directory" "$T/sout"
+rm "$STATE/domains"
+
 printf 'vserlink-state 2\nthis is no state\n' >"$STATE/state"
 check "status fails on a state file the hook did not write" ! status
 check "  saying which line" grep -qxF "vserlink: $STATE/state:2: not a line vserlink wrote; remove the file if no linked guest runs" "$T/sout"
