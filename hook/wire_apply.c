@@ -6,7 +6,7 @@
 #include "fault.h"
 #include "fsops.h"
 #include "log.h"
-#include "wire_run.h"
+#include "wire.h"
 
 void
 wire_print(const struct wiring *w, FILE *out)
