@@ -17,8 +17,6 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "domain.h"
 #include "pairs.h"
