@@ -117,14 +117,11 @@ static int
 on_migrate(const char *config, const char *domain)
 {
 	struct pairs p;
-	size_t i;
+	size_t i, n;
 	int rc = 0;
 
-	if (config_load(config, &p) != 0) {
-		pairs_free(&p);
-		return 0;
-	}
-	for (i = 0; i < p.nlinks; i++) {
+	n = config_load(config, &p) == 0 ? p.nlinks : 0;
+	for (i = 0; i < n; i++) {
 		if (!pairs_end_of(&p.links[i], domain, NULL))
 			continue;
 		log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",

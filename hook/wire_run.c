@@ -121,8 +121,6 @@ open_state(struct wiring *w, enum wire_mode m, int create)
 	int rc;
 
 	rc = state_open(&w->s, w->p->settings.state_dir, create && m == WIRE_ACT, msg, sizeof(msg));
-	if (rc == 1)
-		return 1;
 	if (rc == 0 && m == WIRE_ACT)
 		rc = state_lock(&w->s, LOCK_TIMEOUT, msg, sizeof(msg));
 	if (rc == 0)
