@@ -61,7 +61,7 @@ hook_read_xml(const char *domain, struct domain *xml)
 	return 0;
 }
 
-/* Takes the steps of a plan that nothing refused; the plan and pairs.ini are done with. */
+/* Takes the steps of a plan that nothing refused (rc 0); frees the plan (or NULL) and p. */
 static int
 take(struct wiring *w, int rc, struct pairs *p)
 {
@@ -104,16 +104,12 @@ on_prepare(const char *config, const char *domain)
 static int
 on_release(const char *config, const char *domain)
 {
-	struct wiring *w;
+	struct wiring *w = NULL;
 	struct pairs p;
 	int rc;
 
 	/* Only state_dir is taken from pairs.ini; a missing one means the default. */
-	if (config_load(config, &p) < 0) {
-		pairs_free(&p);
-		return 1;
-	}
-	rc = wire_plan_release(domain, &p, WIRE_ACT, &w);
+	rc = config_load(config, &p) < 0 ? 1 : wire_plan_release(domain, &p, WIRE_ACT, &w);
 	return take(w, rc, &p);
 }
 
@@ -121,14 +117,11 @@ static int
 on_migrate(const char *config, const char *domain)
 {
 	struct pairs p;
-	size_t i;
+	size_t i, n;
 	int rc = 0;
 
-	if (config_load(config, &p) != 0) {
-		pairs_free(&p);
-		return 0;
-	}
-	for (i = 0; i < p.nlinks; i++) {
+	n = config_load(config, &p) == 0 ? p.nlinks : 0;
+	for (i = 0; i < n; i++) {
 		if (!pairs_end_of(&p.links[i], domain, NULL))
 			continue;
 		log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",

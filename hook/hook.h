@@ -15,10 +15,8 @@
 
 #include "domain.h"
 
-/*
- * Reads guest domain's XML from stdin (not a terminal) and parses it: 0, or
- * -1 after reporting why it cannot be used (the XML of another guest too).
- */
+/* Reads guest domain's XML from stdin (not a terminal) and parses it: 0, or -1
+ * after reporting why it cannot be used (the XML of another guest too). */
 int	hook_read_xml(const char *domain, struct domain *xml);
 
 /* Returns the exit status: 0 or 1. */

@@ -1,12 +1,12 @@
 /*
  * static_link.c: what the static hook (see the Makefile) does without. The
- * --wrap'ed host-name lookups and dlopen of libxml2's HTTP client and modules
- * fail here (XML_PARSE_NONET; no modules in a root hook). ICU, libxml2's
- * fallback for encodings iconv lacks, would bring 30 MB and libstdc++ into
- * every hook; libvirt writes UTF-8, so its functions fail here instead and
- * such a document is refused as an unsupported encoding. liblzma, for the
- * .xz files libxml2 can read (the hook parses memory), would run its CPU
- * probe at every start: its functions fail here too.
+ * --wrap'ed host-name lookups of libxml2's HTTP client fail here
+ * (XML_PARSE_NONET). ICU, libxml2's fallback for encodings iconv lacks, would
+ * bring 30 MB and libstdc++ into every hook; libvirt writes UTF-8, so its
+ * functions fail here instead and such a document is refused as an
+ * unsupported encoding. liblzma, for the .xz files libxml2 can read (the hook
+ * parses memory), would run its CPU probe at every start: its functions fail
+ * here too.
  */
 #include <lzma.h>
 #include <netdb.h>
@@ -16,7 +16,6 @@
 int	__wrap_getaddrinfo(const char *, const char *, const struct addrinfo *,
 	    struct addrinfo **);
 struct hostent *__wrap_gethostbyname(const char *);
-void	*__wrap_dlopen(const char *, int);
 
 int
 __wrap_getaddrinfo(const char *node, const char *service,
@@ -30,12 +29,6 @@ struct hostent *
 __wrap_gethostbyname(const char *name)
 {
 	h_errno = NO_RECOVERY;
-	return NULL;
-}
-
-void *
-__wrap_dlopen(const char *file, int mode)
-{
 	return NULL;
 }
 

@@ -6,7 +6,7 @@
 #include "fault.h"
 #include "fsops.h"
 #include "log.h"
-#include "wire_run.h"
+#include "wire.h"
 
 void
 wire_print(const struct wiring *w, FILE *out)
@@ -127,10 +127,7 @@ take_step(struct wiring *w, const struct step *s)
 			FAULT_POINT("release: checked, before unlink");
 		if (fs_unlink(n->dir->fd, n->base, &n->st) < 0)
 			break;
-		if (w->release)
-			FAULT_POINT("release: after unlink");
-		else
-			FAULT_POINT("prepare: after unlink of a stale FIFO");
+		FAULT_POINT(w->release ? "release: after unlink" : "prepare: after unlink of a stale FIFO");
 		w->removed++;
 		return;
 	case STEP_DRAIN:

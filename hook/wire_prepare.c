@@ -6,9 +6,7 @@
 #include "config.h"
 #include "fsops.h"
 #include "log.h"
-#include "wire_run.h"
-
-/* --- what needs nothing but pairs.ini and the XML --- */
+#include "wire.h"
 
 static void
 collect_plans(struct wiring *w)
@@ -113,8 +111,6 @@ check_distinct(struct wiring *w, int by_place)
 	}
 	free(v);
 }
-
-/* --- what to do, decided against the state and the disk --- */
 
 static void
 plan_peer(struct wiring *w, struct port_plan *pl)

@@ -5,7 +5,7 @@
 #include "alloc.h"
 #include "fsops.h"
 #include "log.h"
-#include "wire_run.h"
+#include "wire.h"
 
 /*
  * Name k of end pl goes if it holds the FIFO recorded for it, or an
@@ -93,12 +93,9 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 
 	/* Most guests were never linked: find out without taking the lock. */
 	rc = state_open(&w->s, p->settings.state_dir, 0, msg, sizeof(msg));
-	if (rc == 1 || (rc == 0 && !state_has_domain(&w->s, domain))) {
-		state_close(&w->s);
-		return 0;
-	}
+	rc = rc == 1 || (rc == 0 && !state_has_domain(&w->s, domain));
 	state_close(&w->s);
-	if (open_state(w, m, 0) != 0)
+	if (rc || open_state(w, m, 0) != 0)
 		return w->errors ? 1 : 0;
 	if (state_load_domain(&w->s, domain, msg, sizeof(msg)) < 0) {
 		log_error("guest %s: %s", domain, msg);
