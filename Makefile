@@ -51,7 +51,7 @@ ifeq ($(SANITIZE),1)
   BUILD      := build/sanitize
   LINK_SRC   :=
 else
-  VS_LDFLAGS := -static-pie -Wl,-z,pack-relative-relocs -Wl,--wrap=getaddrinfo,--wrap=gethostbyname,--wrap=dlopen
+  VS_LDFLAGS := -static-pie -Wl,-z,pack-relative-relocs -Wl,--wrap=getaddrinfo,--wrap=gethostbyname
   VS_LIBS     = $(filter-out -licu% -llzma,$(shell $(PKG_CONFIG) --static --libs libxml-2.0 inih))
   LINK_SRC   := hook/static_link.c
 endif
