@@ -50,14 +50,18 @@ comment_safe(const char *s)
 	return strstr(s, "--") == NULL && (len == 0 || s[len - 1] != '-') && !text_has_control(s);
 }
 
-/* "serial3" -> "serial" and 3; libvirt names these ports by <target port='N'/>. */
+/*
+ * "serial3" -> "serial" and 3; libvirt names these ports by <target port='N'/>,
+ * which it writes back without leading zeros: "serial07" is not one of them.
+ */
 static int
 numbered(const char *port, const char *prefix, unsigned long *n)
 {
 	size_t len = strlen(prefix);
 	char *end;
 
-	if (strncmp(port, prefix, len) != 0 || port[len] < '0' || port[len] > '9')
+	if (strncmp(port, prefix, len) != 0 || port[len] < '0' || port[len] > '9' ||
+	    (port[len] == '0' && port[len + 1] != '\0'))
 		return 0;
 	*n = strtoul(port + len, &end, 10);
 	return *end == '\0' && *n <= 65535;

@@ -85,6 +85,19 @@ guest_xml "web&1" >"$T/w.xml"
 domain db pipe:org.linux-kvm.port.1:$P/db1 >"$T/db.xml"
 check "  and the escaped XML passes check" vcheck "$T/w.xml" "$T/db.xml"
 
+# libvirt writes <target port='7'/> back as 7: "serial07" cannot be a numbered
+# port's name, so xml makes it a virtio channel of that name, which check finds.
+pairs <<INI
+[lead]
+guesta = serial07
+guestb = serial1
+INI
+xml -d "$P" guesta; guest_xml guesta >"$T/a.xml"
+xml -d "$P" guestb; guest_xml guestb >"$T/b.xml"
+check "a port name with a leading zero (serial07) is a channel of that name" \
+	grep -qF "<target type='virtio' name='serial07'/>" "$T/a.xml"
+check "  and the devices pass check" vcheck "$T/a.xml" "$T/b.xml"
+
 # Paths it cannot propose.
 pairs <<INI
 [a]
