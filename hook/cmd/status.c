@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cmd.h"
 #include "config.h"
 #include "fsops.h"
@@ -88,8 +89,7 @@ show_link(struct state *s, const struct link *l)
 		printf("link %s: not usable, pairs.ini has errors about it\n", l->name);
 		return 0;
 	}
-	if ((out = open_memstream(&body, &bodylen)) == NULL)
-		return -1;
+	out = xchecked(open_memstream(&body, &bodylen));
 	for (j = 0; j < 2; j++) {
 		const struct link_end *e = &l->ends[j];
 
@@ -152,13 +152,10 @@ show(const struct pairs *p, struct state *s)
 	struct state_end **ends;
 	struct names nm;
 	size_t i, n, shown = 0;
-	int broken = 0, rc;
+	int broken = 0;
 
-	for (i = 0; i < p->nlinks; i++) {
-		if ((rc = show_link(s, &p->links[i])) < 0)
-			return -1;
-		broken |= rc;
-	}
+	for (i = 0; i < p->nlinks; i++)
+		broken |= show_link(s, &p->links[i]);
 	n = state_ends(s, NULL, &ends);
 	if (n > 0)
 		qsort(ends, n, sizeof(*ends), cmp_end);
