@@ -72,6 +72,18 @@ for f in state state.new lock; do
 	check "  no FIFO was made" absent "$P/a1.in"
 	rm "$STATE/$f"
 done
+# The guests' files are read and written below domains/: never through a symlink.
+hook guestb prepare begin <"$T/b.xml"
+mv "$STATE/domains" "$T/domains.real" && ln -s "$T/vault" "$STATE/domains"
+check "the state directory's domains/ is a symlink to a directory: prepare refused" \
+	refused "$STATE/domains" guesta prepare begin <"$T/a.xml"
+check "  nothing was read or written in its target" same vault
+check "  no FIFO was made" absent "$P/a1.in"
+check "  and the peer's release, refused too, removes nothing" \
+	refused "$STATE/domains" guestb release end <"$T/b.xml"
+check "  the peer's FIFO is still there" is_fifo "$P/b1.in"
+rm "$STATE/domains" && mv "$T/domains.real" "$STATE/domains"
+hook guestb release end <"$T/b.xml"
 
 # Planted between prepare and release: release leaves what is not its own.
 check "prepare of a clean end works" hook guesta prepare begin <"$T/a.xml"
