@@ -65,16 +65,17 @@ read_all(int fd, size_t limit, size_t *len)
 	ssize_t r;
 	int e;
 
+	/* Reads one byte past cap: an input of exactly limit bytes ends there. */
 	for (;;) {
-		if (n == cap && cap < limit) {
-			cap *= 2;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		if (n == cap || n > limit) {
+		if (n > limit) {
 			errno = EFBIG;
 			break;
 		}
-		r = read(fd, buf + n, cap - n);
+		if (n > cap) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		r = read(fd, buf + n, cap + 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)

@@ -4,9 +4,12 @@
  * whose start the errors stop, and the rules that decide whom an error
  * concerns.
  */
+#include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "config.h"
@@ -263,6 +266,39 @@ test_settings_documented(const char *top)
 	free(man);
 }
 
+/* read_all (alloc.h), which reads pairs.ini: an input of its limit is whole, one byte more is too large. */
+static void
+test_read_all(void)
+{
+	static const size_t sizes[][2] = {
+		{ 8192, 8192 }, { 16384, 16384 }, { 16385, 16384 }, { 10000, 10000 }, { 10001, 10000 },
+		{ 0, 8192 },
+	};
+	size_t i, len;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i][0], limit = sizes[i][1];
+		char *data = calloc(n + 1, 1), *got;
+		FILE *f = tmpfile();
+
+		memset(data, 'x', n);
+		fwrite(data, 1, n, f);
+		fflush(f);
+		lseek(fileno(f), 0, SEEK_SET);
+		errno = 0;
+		got = read_all(fileno(f), limit, &len);
+		if (n <= limit)
+			tap(got != NULL && len == n && memcmp(got, data, n) == 0 && got[n] == '\0',
+			    "read_all reads %zu bytes whole under a limit of %zu", n, limit);
+		else
+			tap(got == NULL && errno == EFBIG,
+			    "read_all refuses %zu bytes under a limit of %zu as too large", n, limit);
+		free(got);
+		free(data);
+		fclose(f);
+	}
+}
+
 int
 main(void)
 {
@@ -275,6 +311,7 @@ main(void)
 	test_settings();
 	test_primary_group();
 	test_load();
+	test_read_all();
 	test_settings_documented(getenv("VSERLINK_TOP") ? getenv("VSERLINK_TOP") : ".");
 	return tap_done();
 }
