@@ -362,9 +362,7 @@ state_save_intent(struct state *s, char *msg, size_t msglen)
 int
 state_open(struct state *s, const char *dir, int create, char *msg, size_t msglen)
 {
-	static const char *const sub[] = { STATE_FILES, STATE_LEGACY_LINKS };
 	struct stat st;
-	int i;
 
 	memset(s, 0, sizeof(*s));
 	s->lockfd = -1;
@@ -376,12 +374,6 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 	}
 	if ((s->dirfd = fs_open_dir(dir, create, msg, msglen)) < 0)
 		return -1;
-	/* Files are opened as domains/NAME, links/NAME: neither may be a symlink. */
-	for (i = 0; i < 2; i++)
-		if (fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
-			snprintf(msg, msglen, "%s/%s: %s", dir, sub[i], strerror(ENOTDIR));
-			return -1;
-		}
 	return 0;
 }
 

@@ -142,7 +142,8 @@ state_has_domain(struct state *s, const char *domain)
 	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
 		if (fstatat(s->dirfd, other[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
 			return 1;
-	return 0;
+	/* Or a domains/ that is no directory, which state_load refuses: not silently. */
+	return fstatat(s->dirfd, STATE_FILES, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode);
 }
 
 size_t

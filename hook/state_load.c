@@ -184,10 +184,20 @@ read_links(struct state *s, char *msg, size_t msglen)
 int
 state_load(struct state *s, char *msg, size_t msglen)
 {
-	int rc;
+	static const char *const sub[] = { STATE_FILES, STATE_LEGACY_LINKS };
+	struct stat st;
+	int rc, i;
 
 	if (s->dirfd < 0)
 		return 0;
+	/* Files are opened as domains/NAME, links/NAME: neither may be a symlink. */
+	for (i = 0; i < 2 && s->error == NULL; i++)
+		if (fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode))
+			s->error = xasprintf("%s/%s: %s", s->dir, sub[i], strerror(ENOTDIR));
+	if (s->error != NULL) {
+		snprintf(msg, msglen, "%s", s->error);
+		return -1;
+	}
 	/* links.old/ is left by a run killed while it removed links/. */
 	if (s->lockfd >= 0)
 		state_remove_tree(s->dirfd, STATE_LINKS_OLD, 1);

@@ -81,7 +81,7 @@ MUTANTS = [
     ("intent-replay", "a dead run's intent is put back in the guests' files before anything else",
      "hook/state_load.c", "(rc = read_spread(s, STATE_INTENT, 1, msg, msglen)) == 1", "(rc = 0)", 1),
     ("domains-nofollow", "domains/ and links/ are never entered through a symlink",
-     "hook/state.c", "fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode)", "0", 1),
+     "hook/state_load.c", "fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode)", "0", 1),
     ("lock-nofollow", "the lock file is never opened through a symlink",
      "hook/state.c", "O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK", "O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK", 1),
     ("lock-timeout", "waiting for the lock is limited (30 s)",
