@@ -25,6 +25,7 @@
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"
 #define NO_LINK		(-1L)
 #define is_blank(c)	isspace((unsigned char)(c))	/* as inih sees it (C locale) */
+#define is_comment(c)	((c) == ';' || (c) == '#')
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
 struct parse {
@@ -130,24 +131,6 @@ current_link(const struct parse *ps)
 	return ps->in == LINK ? (long)ps->p->nlinks - 1 : NO_LINK;
 }
 
-/*
- * An error of the line being read. Inside a link it breaks the link, and
- * concerns the guest the line names (key, keylen bytes) as well as the
- * link's other ends: that guest must not start without it.
- */
-static void
-line_error(struct parse *ps, const char *msg, const char *key, size_t keylen)
-{
-	long link = current_link(ps);
-	char *guest = NULL;
-
-	if (link != NO_LINK && keylen > 0 &&
-	    !(keylen == strlen(LINK_BACKLOG_KEY) && memcmp(key, LINK_BACKLOG_KEY, keylen) == 0))
-		guest = xstrndup(key, keylen);
-	pairs_add_error(ps->p, ps->line, guest, link, "%s", msg);
-	free(guest);
-}
-
 /* Mirrors inih's rule: ';' starts an inline comment only after white space. */
 static const char *
 find_delimiter(const char *s, const char *end)
@@ -164,10 +147,32 @@ find_delimiter(const char *s, const char *end)
 	return NULL;
 }
 
-/* A header opens its section even when rejected (msg), so that the lines
- * after it never count as lines of the section before. */
+/*
+ * An error of the line being read. Inside a link it breaks the link, and
+ * concerns the guest the line names (key, up to the delimiter delim) as well
+ * as the link's other ends: that guest must not start without it.
+ */
 static void
-section_line(struct parse *ps, const char *start, const char *end, const char *msg)
+line_error(struct parse *ps, const char *msg, const char *key, const char *delim)
+{
+	long link = current_link(ps);
+	char *guest = NULL;
+	size_t len;
+
+	while (delim != NULL && delim > key && is_blank(delim[-1]))
+		delim--;
+	len = delim != NULL ? (size_t)(delim - key) : 0;
+	if (link != NO_LINK && len > 0 &&
+	    !(len == strlen(LINK_BACKLOG_KEY) && memcmp(key, LINK_BACKLOG_KEY, len) == 0))
+		guest = xstrndup(key, len);
+	pairs_add_error(ps->p, ps->line, guest, link, "%s", msg);
+	free(guest);
+}
+
+/* A header opens its section even when rejected, so that the lines after it
+ * never count as lines of the section before. */
+static void
+section_line(struct parse *ps, const char *start, const char *end)
 {
 	const char *close = memchr(start, ']', (size_t)(end - start));
 	const char *name = start + 1;
@@ -175,8 +180,6 @@ section_line(struct parse *ps, const char *start, const char *end, const char *m
 	struct link *l;
 	size_t len;
 
-	if (close == NULL && msg == NULL)
-		msg = "section header without ']'";
 	if (close == NULL)
 		close = end;
 	while (name < close && is_blank(*name))
@@ -196,38 +199,19 @@ section_line(struct parse *ps, const char *start, const char *end, const char *m
 			    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 			    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
 	}
-	if (msg != NULL)
-		line_error(ps, msg, NULL, 0);
 }
 
-/* A line inih must not see. What is sure of it (up to a NUL byte) goes with
- * the error: the section a header opens, or the key before the delimiter. */
-static void
-reject(struct parse *ps, const char *start, const char *end, const char *msg)
-{
-	const char *nul = memchr(start, '\0', (size_t)(end - start));
-	const char *key_end = NULL;
-
-	if (nul != NULL)
-		end = nul;
-	if (start < end && *start == '[') {
-		section_line(ps, start, end, msg);
-		return;
-	}
-	if (start < end && *start != ';' && *start != '#')
-		key_end = find_delimiter(start, end);
-	while (key_end != NULL && key_end > start && is_blank(key_end[-1]))
-		key_end--;
-	line_error(ps, msg, start, key_end ? (size_t)(key_end - start) : 0);
-}
-
-/* inih's reader: hands over whole, checked lines, and anything else as a comment. */
+/*
+ * inih's reader: hands over whole, checked lines, and anything else as a
+ * comment. Of a line with a NUL byte, what comes before it is sure: the
+ * section a header opens, or the key before the delimiter.
+ */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse *ps = stream;
-	const char *start, *end, *next, *text = NULL;
-	char msg[64];
+	const char *start, *end, *next, *delim, *msg = NULL;
+	char too_long[64], c;
 
 	if (ps->pos >= ps->len || num < 4)
 		return NULL;
@@ -242,25 +226,29 @@ read_line(char *str, int num, void *stream)
 		start++;
 	while (end > start && is_blank(end[-1]))
 		end--;
-	snprintf(msg, sizeof(msg), "line is longer than %d bytes", num - 2);
-	if (memchr(start, '\0', (size_t)(end - start)) != NULL)
-		reject(ps, start, end, "line contains a NUL byte");
+	c = start < end ? *start : ';';	/* inih skips an empty line as it does a comment */
+	if ((next = memchr(start, '\0', (size_t)(end - start))) != NULL)
+		end = next;
+	delim = c == '[' || is_comment(c) ? NULL : find_delimiter(start, end);
+	snprintf(too_long, sizeof(too_long), "line is longer than %d bytes", num - 2);
+	if (next != NULL)
+		msg = "line contains a NUL byte";
 	else if (end - start + 2 > num)	/* inih needs room for "\n\0" */
-		reject(ps, start, end, msg);
-	else if (start == end || *start == ';' || *start == '#')
-		;
-	else if (*start == '[')
-		section_line(ps, start, end, NULL);
-	else if (find_delimiter(start, end) == NULL)
-		reject(ps, start, end, "expected \"guest = port\", \"setting = value\" or \"[section]\"");
-	else
-		text = start;
-	if (text == NULL) {	/* what inih gets instead of a line it must not see */
-		text = ";";
-		end = text + 1;
+		msg = too_long;
+	else if (c == '[' && memchr(start, ']', (size_t)(end - start)) == NULL)
+		msg = "section header without ']'";
+	else if (c != '[' && !is_comment(c) && delim == NULL)
+		msg = "expected \"guest = port\", \"setting = value\" or \"[section]\"";
+	if (c == '[')
+		section_line(ps, start, end);
+	if (msg != NULL)
+		line_error(ps, msg, start, delim);
+	if (msg != NULL || delim == NULL) {
+		start = ";";	/* what inih gets instead of a line it must not see */
+		end = start + 1;
 	}
-	memcpy(str, text, (size_t)(end - text));
-	strcpy(str + (end - text), "\n");
+	memcpy(str, start, (size_t)(end - start));
+	strcpy(str + (end - start), "\n");
 	return str;
 }
 
