@@ -191,13 +191,13 @@ state_load(struct state *s, char *msg, size_t msglen)
 	if (s->dirfd < 0)
 		return 0;
 	/* Files are opened as domains/NAME, links/NAME: neither may be a symlink. */
-	for (i = 0; i < 2 && s->error == NULL; i++)
-		if (fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode))
+	for (i = 0; i < 2; i++)
+		if (fs_lstat(s->dirfd, sub[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
+			/* Kept for the lookups after it too: check goes on past a failed load. */
 			s->error = xasprintf("%s/%s: %s", s->dir, sub[i], strerror(ENOTDIR));
-	if (s->error != NULL) {
-		snprintf(msg, msglen, "%s", s->error);
-		return -1;
-	}
+			snprintf(msg, msglen, "%s", s->error);
+			return -1;
+		}
 	/* links.old/ is left by a run killed while it removed links/. */
 	if (s->lockfd >= 0)
 		state_remove_tree(s->dirfd, STATE_LINKS_OLD, 1);
