@@ -9,9 +9,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "fault.h"
 #include "fsops.h"
-#include "text.h"
 
 #define SUFFIX_MAX	4	/* strlen(".out") */
 #define DIR_FLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)

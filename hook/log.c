@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <syslog.h>
 
+#include "alloc.h"
 #include "log.h"
-#include "text.h"
 
 static int use_syslog;
 

@@ -26,27 +26,14 @@ own_end(struct wiring *w, const struct port_plan *pl)
 }
 
 /*
- * The record of a name is dropped, and the name made pending, in the state
- * saved before the unlink. If it is the FIFO's last name, every record of
- * the FIFO goes: dropped after the unlink, a run killed in between would
- * leave the record of a freed inode, and the next FIFO to get that inode
- * number, anyone's, would pass for ours. Until the unlink, the pending name
- * is adoptable by the next run.
- */
-static void
-forget_before_unlink(struct wiring *w, struct state_end *e, int k, const struct name *n)
-{
-	state_add_pending(&w->s, w->domain, n->full);
-	state_end_set(&w->s, e, k, NULL, NULL);
-	if (n->st.st_nlink == 1)
-		state_forget(&w->s, e->link, &n->st, &n->birth);
-}
-
-/*
  * Saved before the first step, so that release cleans up after a start that
  * fails: each end, and what each of its names holds or will hold. A name
  * about to be made or to join the peer's FIFO is pending (recorded once it
- * holds it); a name about to be removed loses its record first.
+ * holds it), and so is a name about to be removed, whose record goes. If it
+ * is the FIFO's last name, every record of the FIFO goes: dropped after the
+ * unlink, a run killed in between would leave the record of a freed inode,
+ * and the next FIFO to get that inode number, anyone's, would pass for ours.
+ * Until the unlink, the pending name is adoptable by the next run.
  */
 static void
 record_intent(struct wiring *w)
@@ -65,11 +52,16 @@ record_intent(struct wiring *w)
 	}
 	for (s = w->steps; s < w->steps + w->nsteps; s++) {
 		const struct name *n = &s->pl->d[s->k].mine;
+		struct state_end *e;
 
-		if (s->op == STEP_UNLINK)
-			forget_before_unlink(w, own_end(w, s->pl), s->k, n);
-		else if (s->op != STEP_DRAIN && !n->exists)
-			state_add_pending(&w->s, w->domain, n->full);
+		if (s->op == STEP_DRAIN || (s->op != STEP_UNLINK && n->exists))
+			continue;
+		state_add_pending(&w->s, w->domain, n->full);
+		if (s->op == STEP_UNLINK) {
+			state_end_set(&w->s, e = own_end(w, s->pl), s->k, NULL, NULL);
+			if (n->st.st_nlink == 1)
+				state_forget(&w->s, e->link, &n->st, &n->birth);
+		}
 	}
 }
 

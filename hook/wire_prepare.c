@@ -8,12 +8,15 @@
 #include "log.h"
 #include "wire.h"
 
+/* A plan for each port of the guest that a link names, with its path from the XML. */
 static void
-collect_plans(struct wiring *w)
+collect_plans(struct wiring *w, const struct domain *xml)
 {
 	const struct link_end *e, *peer;
+	const struct domain_port *port;
 	struct port_plan *pl;
-	size_t i;
+	const char *why;
+	size_t i, count;
 
 	for (i = 0; i < w->p->nlinks; i++) {
 		const struct link *l = &w->p->links[i];
@@ -23,23 +26,8 @@ collect_plans(struct wiring *w)
 			continue;
 		w->plans = xreallocarray(w->plans, w->nplans + 1, sizeof(*w->plans));
 		pl = &w->plans[w->nplans++];
-		memset(pl, 0, sizeof(*pl));
-		pl->link = l->name;
-		pl->port = e->port;
-		pl->peer_domain = peer->domain;
-		pl->discard = pairs_backlog(w->p, l) == BACKLOG_DISCARD;
-	}
-}
-
-static void
-check_ports(struct wiring *w, const struct domain *xml)
-{
-	struct port_plan *pl;
-	const struct domain_port *port;
-	const char *why;
-	size_t count;
-
-	for (pl = w->plans; pl < w->plans + w->nplans; pl++) {
+		*pl = (struct port_plan){ .link = l->name, .port = e->port, .peer_domain = peer->domain,
+		    .discard = pairs_backlog(w->p, l) == BACKLOG_DISCARD };
 		port = domain_find_port(xml, pl->port, &count);
 		if (port == NULL)
 			log_error(PL_FMT "no such port in the domain XML", PL_ARGS(w, pl));
@@ -249,10 +237,9 @@ wire_plan_prepare(const char *domain, const struct domain *xml, const struct pai
 
 	if ((w->errors = config_report_errors(p, domain)) > 0)
 		return 1;
-	collect_plans(w);
+	collect_plans(w, xml);
 	if (w->nplans == 0)
 		return 0;
-	check_ports(w, xml);
 	check_distinct(w, 0);
 	/* A host where nothing was ever linked has an empty state. */
 	if (w->errors || open_state(w, m, 1) < 0)

@@ -1,4 +1,4 @@
-/* alloc.c: see alloc.h and text.h. */
+/* alloc.c: see alloc.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "text.h"
 
 void *
 xchecked(void *p)

@@ -1,5 +1,8 @@
 /*
- * alloc.h: memory that cannot fail silently. When even the few kilobytes the
+ * alloc.h (alloc.c): memory that cannot fail silently, whole files, and the
+ * byte checks of names and paths from XML, pairs.ini or a file name.
+ *
+ * Memory that cannot fail silently. When even the few kilobytes the
  * hook needs cannot be had, there is nothing sensible left to do: these print
  * one line and exit 1 (on prepare, that stops the guest's start) rather than
  * give every caller an error path it could never test.
@@ -32,5 +35,12 @@ char	*read_all(int fd, size_t limit, size_t *len);
 		(p) = xreallocarray((p), (cap), sizeof(*(p)));		\
 	}								\
 } while (0)
+
+/* Nonzero when s holds a control byte (below 0x20, or 0x7f). */
+int	text_has_control(const char *s);
+/* Replaces every control byte of s with '?', so a message stays one line. */
+void	text_scrub(char *s);
+/* Nonzero when path has a "." or ".." component. */
+int	path_has_dot(const char *path);
 
 #endif

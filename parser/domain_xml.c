@@ -35,8 +35,7 @@ struct walk {
 	struct domain	*d;
 	size_t		 cap;
 	unsigned	 count[NUMBERED + 1];	/* of each numbered kind */
-	int		 in_devices, in_seclabel, seclabel_is_dac;
-	int		 in_name;
+	int		 in_devices, in_dac_seclabel;
 	struct device	 dev;
 };
 
@@ -134,17 +133,14 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned lin
 			sax_refuse(s, "domain XML: the root element is not <domain>");
 	} else if (depth == 2) {
 		w->in_devices = strcmp(el, "devices") == 0;
-		w->in_seclabel = strcmp(el, "seclabel") == 0;
-		w->in_name = strcmp(el, "name") == 0 && w->d->name == NULL;
-		if (w->in_name)	/* its nested elements' text included */
-			sax_collect(s);
-		if (w->in_seclabel) {
-			w->seclabel_is_dac = sax_attr_is(s, "model", "dac");
-			if (sax_attr_is(s, "model", "selinux") && w->d->selinux_label == NULL)
-				top_selinux(w->d, s);
-		}
+		w->in_dac_seclabel = strcmp(el, "seclabel") == 0 && sax_attr_is(s, "model", "dac");
+		if (strcmp(el, "name") == 0 && w->d->name == NULL)
+			sax_collect(s);	/* its nested elements' text included */
+		if (strcmp(el, "seclabel") == 0 && sax_attr_is(s, "model", "selinux") &&
+		    w->d->selinux_label == NULL)
+			top_selinux(w->d, s);
 	} else if (depth == 3) {
-		if (w->in_seclabel && w->seclabel_is_dac && strcmp(el, "label") == 0)
+		if (w->in_dac_seclabel && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
 		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
 			w->dev.p.type = sax_attr(s, "type");
@@ -177,9 +173,9 @@ on_end(void *user, unsigned depth, const char *text)
 	struct walk *w = user;
 
 	if (depth == 2) {
-		if (w->in_name)
+		if (text != NULL)	/* only <name>'s is gathered at this depth */
 			w->d->name = xstrdup(text);
-		w->in_devices = w->in_seclabel = w->in_name = 0;
+		w->in_devices = w->in_dac_seclabel = 0;
 	} else if (depth == 3 && w->dev.kind != 0) {
 		end_device(w);
 	} else if (depth == 4) {
@@ -264,7 +260,7 @@ on_caps_start(struct sax *s, void *user, unsigned depth, const char *el, unsigne
 	struct caps_walk *w = user;
 
 	if (depth == 1 && strcmp(el, "capabilities") != 0)
-		sax_refuse(s, "the root element is not <capabilities>");
+		sax_refuse(s, "capabilities XML: the root element is not <capabilities>");
 	else if (depth == 2)
 		w->in_host = strcmp(el, "host") == 0;
 	else if (depth == 3)

@@ -19,7 +19,6 @@
 
 #include "alloc.h"
 #include "pairs.h"
-#include "text.h"
 
 #define MAX_LINK_NAME	64
 #define LINK_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@+-"

@@ -107,21 +107,6 @@ on_generic_error(void *ctx, const char *fmt, ...)
 {
 }
 
-static void
-parse_quietly(struct sax *s)
-{
-	xmlGenericErrorFunc generic = xmlGenericError;
-	void *generic_ctx = xmlGenericErrorContext;
-	xmlStructuredErrorFunc structured = xmlStructuredError;
-	void *structured_ctx = xmlStructuredErrorContext;
-
-	xmlSetGenericErrorFunc(NULL, on_generic_error);
-	xmlSetStructuredErrorFunc(s, on_global_error);
-	xmlParseDocument(s->ctxt);
-	xmlSetStructuredErrorFunc(structured_ctx, structured);
-	xmlSetGenericErrorFunc(generic_ctx, generic);
-}
-
 /* A libxml2 message on one line ("...encoding !\nBytes: ..."), without its trailing newline. */
 static void
 one_line(char *msg)
@@ -163,6 +148,10 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		.endElementNs = on_end, .characters = on_text, .serror = on_error,
 		.internalSubset = on_doctype };
 	struct sax s = { .h = h, .user = user, .err = err, .errlen = errlen };
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
+	xmlStructuredErrorFunc structured = xmlStructuredError;
+	void *structured_ctx = xmlStructuredErrorContext;
 	int rc = -1;
 
 	/* xmlCreateMemoryParserCtxt takes an int. */
@@ -177,7 +166,11 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
 	*s.ctxt->sax = sax;
 	s.ctxt->userData = &s;
-	parse_quietly(&s);
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
+	xmlSetStructuredErrorFunc(&s, on_global_error);
+	xmlParseDocument(s.ctxt);
+	xmlSetStructuredErrorFunc(structured_ctx, structured);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
 	/*
 	 * No callback builds a tree, but for expat compatibility libxml2 makes
 	 * a document of its own to hold the entities of an internal subset,

@@ -14,7 +14,6 @@
 #include "config.h"
 #include "domain.h"
 #include "fsops.h"
-#include "text.h"
 
 static const char usage[] =
     "usage: vserlink xml [-c FILE] [-d DIR] [--selinux | --no-selinux] DOMAIN\n"
