@@ -33,8 +33,7 @@ drain_stdin(void)
 int
 hook_read_xml(const char *domain, struct domain *xml)
 {
-	char err[256];
-	char *buf;
+	char err[256], *buf;
 	size_t len;
 	int rc;
 
@@ -91,10 +90,8 @@ on_prepare(const char *config, const char *domain)
 		drain_stdin();
 		return rc < 0 ? 1 : 0;
 	}
-	if (hook_read_xml(domain, &xml) < 0) {
-		pairs_free(&p);
-		return 1;
-	}
+	if (hook_read_xml(domain, &xml) < 0)
+		return take(NULL, 1, &p);
 	rc = wire_plan_prepare(domain, &xml, &p, WIRE_ACT, &w);
 	/* The XML is not needed to act: its paths are in the plan. */
 	domain_free(&xml);
@@ -133,8 +130,7 @@ on_migrate(const char *config, const char *domain)
 }
 
 int
-hook_event(const char *config, const char *domain, const char *op,
-    const char *subop, const char *extra)
+hook_event(const char *config, const char *domain, const char *op, const char *subop)
 {
 	if (strcmp(op, "prepare") == 0 && strcmp(subop, "begin") == 0)
 		return on_prepare(config, domain);

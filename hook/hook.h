@@ -20,7 +20,6 @@
 int	hook_read_xml(const char *domain, struct domain *xml);
 
 /* Returns the exit status: 0 or 1. */
-int	hook_event(const char *config, const char *domain, const char *op,
-	    const char *subop, const char *extra);
+int	hook_event(const char *config, const char *domain, const char *op, const char *subop);
 
 #endif

@@ -54,8 +54,7 @@ run_hook(int argc, char **argv)
 		return 1;
 	}
 	log_open_syslog();
-	return hook_event(config_path(NULL), argv[0], argv[1], argv[2],
-	    argc > 3 ? argv[3] : "-");
+	return hook_event(config_path(NULL), argv[0], argv[1], argv[2]);
 }
 
 /* install/install.sh recognises a hook file as vserlink's by this string (and an

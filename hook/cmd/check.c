@@ -153,7 +153,6 @@ check_guest(struct check *c, struct guest *g)
 	const struct link_end *mine, *peer;
 	struct wiring *w;
 	size_t i;
-	int rc;
 
 	if (!pairs_concerns(c->p, name))
 		return;
@@ -161,13 +160,12 @@ check_guest(struct check *c, struct guest *g)
 	if (pairs_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
-		rc = 1;
+		g->refused = 1;
 	} else {
-		rc = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w);
+		g->refused = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w) != 0;
 		wire_free(w);
 	}
-	if (rc != 0) {
-		g->refused = 1;
+	if (g->refused) {
 		c->errors++;
 		return;
 	}
@@ -255,15 +253,13 @@ dir_dev(const char *path, dev_t *dev)
 {
 	char msg[PATH_MAX + 128];
 	struct stat st;
-	int fd, rc = -1;
+	int fd, rc;
 
-	if ((fd = fs_open_parent(path, msg, sizeof(msg))) >= 0) {
-		if (fstat(fd, &st) == 0) {
-			*dev = st.st_dev;
-			rc = 0;
-		}
-		close(fd);
-	}
+	if ((fd = fs_open_parent(path, msg, sizeof(msg))) < 0)
+		return -1;
+	if ((rc = fstat(fd, &st)) == 0)
+		*dev = st.st_dev;
+	close(fd);
 	return rc;
 }
 
@@ -281,10 +277,8 @@ check_file_systems(struct check *c)
 			const struct checked_end *b = &c->ends[j];
 
 			if (b->l != a->l || a->attached || b->attached ||
-			    fs_path_cmp(a->port->path, b->port->path) == 0)
-				continue;
-			if (dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 ||
-			    da == db)
+			    fs_path_cmp(a->port->path, b->port->path) == 0 ||
+			    dir_dev(a->port->path, &da) < 0 || dir_dev(b->port->path, &db) < 0 || da == db)
 				continue;
 			/* The hook's words when b's guest starts second: .in is the peer's .out. */
 			for (k = 0; k < 2; k++) {

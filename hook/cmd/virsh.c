@@ -105,23 +105,11 @@ listed(const char *list, const char *name)
 	return 0;
 }
 
-/* Nonzero when a link before li, or an end before e in link li, names e's guest. */
-static int
-seen_before(const struct pairs *p, size_t li, const struct link_end *e)
-{
-	size_t i;
-
-	for (i = 0; i < li; i++)
-		if (pairs_end_of(&p->links[i], e->domain, NULL) != NULL)
-			return 1;
-	return pairs_end_of(&p->links[li], e->domain, NULL) != e;
-}
-
 int
 virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 {
 	char *virsh, *list;
-	size_t i, j, len;
+	size_t i, j, k, len;
 
 	*out = NULL;
 	*n = 0;
@@ -137,7 +125,10 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 			const char *d = p->links[i].ends[j].domain;
 			char *xml;
 
-			if (seen_before(p, i, &p->links[i].ends[j]))
+			/* Each guest once: skip one an earlier link names (no link names a guest twice). */
+			for (k = 0; k < i && pairs_end_of(&p->links[k], d, NULL) == NULL; k++)
+				;
+			if (k < i)
 				continue;
 			if (!listed(list, d)) {
 				log_warning("guest %s: libvirt has no such guest; its links were not checked", d);

@@ -95,24 +95,21 @@ put_device(const char *port, const char *path, int selinux)
 /*
  * Link and guest names may both hold dots, so two ends could get one path
  * (link "a" of guest "b.c", link "a.b" of guest "c"). Returns the other end
- * whose LINK.GUEST is also tail, or NULL.
+ * whose LINK.GUEST is also tail (a guest is at most one end of a link), or NULL.
  */
 static const struct link_end *
 check_clash(const struct pairs *p, const char *tail, const struct link_end *me,
     const struct link **other)
 {
-	size_t i, j, n;
+	const struct link_end *e;
+	size_t i, n;
 
 	for (i = 0; i < p->nlinks; i++) {
 		*other = &p->links[i];
 		n = strlen((*other)->name);
-		for (j = 0; j < (*other)->nends; j++) {
-			const struct link_end *e = &(*other)->ends[j];
-
-			if (e != me && strncmp(tail, (*other)->name, n) == 0 && tail[n] == '.' &&
-			    strcmp(tail + n + 1, e->domain) == 0)
-				return e;
-		}
+		if (strncmp(tail, (*other)->name, n) == 0 && tail[n] == '.' &&
+		    (e = pairs_end_of(*other, tail + n + 1, NULL)) != NULL && e != me)
+			return e;
 	}
 	return NULL;
 }
