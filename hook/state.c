@@ -156,11 +156,10 @@ state_load_all(struct state *s, char *msg, size_t msglen)
 		free(d[i]);
 	}
 	free(d);
-	if (s->error != NULL) {
-		snprintf(msg, msglen, "%s", s->error);
-		return -1;
-	}
-	return 0;
+	if (s->error == NULL)
+		return 0;
+	snprintf(msg, msglen, "%s", s->error);
+	return -1;
 }
 
 int
@@ -197,7 +196,7 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 {
 	FILE *out = NULL;
 	size_t i;
-	int fd, e;
+	int fd;
 
 	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
@@ -211,9 +210,8 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 		if (f[i]->changed)
 			codec_encode_ends(out, &f[i]->r);
 	if (fflush(out) != 0 || ferror(out)) {
-		e = errno;
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
 		fclose(out);
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
@@ -382,12 +380,11 @@ state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 	e = errno;
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
-	if (r < 0) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, LOCK_FILE,
-		    e == EINTR ? "still locked by another vserlink after the time limit" : strerror(e));
-		return -1;
-	}
-	return 0;
+	if (r == 0)
+		return 0;
+	snprintf(msg, msglen, "%s/%s: %s", s->dir, LOCK_FILE,
+	    e == EINTR ? "still locked by another vserlink after the time limit" : strerror(e));
+	return -1;
 }
 
 void
