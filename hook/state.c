@@ -53,13 +53,12 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 {
 	int fd = openat(s->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
+	char *buf = NULL;
 	unsigned bad;
 	size_t len;
-	char *buf;
 
 	if (fd < 0 && errno == ENOENT)
 		return 1;
-	buf = NULL;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
 		buf = read_all(fd, MAX_STATE_SIZE, &len);
 	if (buf == NULL) {
@@ -339,13 +338,11 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
-	s->lockfd = -1;
+	s->lockfd = s->dirfd = -1;
 	s->dir = xstrdup(dir);
 	/* Cheap test first: most events of most guests end here. */
-	if (!create && lstat(dir, &st) < 0 && errno == ENOENT) {
-		s->dirfd = -1;
+	if (!create && lstat(dir, &st) < 0 && errno == ENOENT)
 		return 1;
-	}
 	return (s->dirfd = fs_open_dir(dir, create, msg, msglen)) < 0 ? -1 : 0;
 }
 
