@@ -21,19 +21,10 @@
 #define MAX_STATE_SIZE	(64u << 20)
 #define STATE_TMP	"state.new"
 
-static uint64_t
-fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 void
 state_fname(const char *s, char out[NAME_MAX + 1])
 {
+	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t n = 0;
 	const char *c;
 
@@ -48,9 +39,12 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 			out[n++] = (char)b;
 	}
 	out[n] = '\0';
-	/* Too long once escaped: a hash tells it apart, the records inside say what it is. */
-	if (n > NAME_MAX - 20)
-		snprintf(out + NAME_MAX - 20, 21, "#%016llx", (unsigned long long)fnv(s));
+	/* Too long once escaped: an FNV-1a hash tells it apart, the records inside say what it is. */
+	if (n > NAME_MAX - 20) {
+		for (c = s; *c != '\0'; c++)
+			h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+		snprintf(out + NAME_MAX - 20, 21, "#%016llx", (unsigned long long)h);
+	}
 }
 
 int
@@ -59,13 +53,12 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 {
 	int fd = openat(s->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
+	char *buf = NULL;
 	unsigned bad;
 	size_t len;
-	char *buf;
 
 	if (fd < 0 && errno == ENOENT)
 		return 1;
-	buf = NULL;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
 		buf = read_all(fd, MAX_STATE_SIZE, &len);
 	if (buf == NULL) {
@@ -91,37 +84,16 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static struct state_file *
-file_find(struct state *s, const char *name)
-{
-	void *hit = tfind(&name, &s->by_name, cmp_name);
-
-	return hit != NULL ? *(struct state_file **)hit : NULL;
-}
-
-/* A file called name, not loaded before, holding nothing yet. */
-static struct state_file *
-file_add(struct state *s, const char *name)
-{
-	struct state_file *f;
-
-	GROW(s->files, s->nfiles, s->files_cap);
-	f = s->files[s->nfiles++] = xcalloc(1, sizeof(*f));
-	f->name = xstrdup(name);
-	xchecked(tsearch(f, &s->by_name, cmp_name));
-	return f;
-}
-
 /* Reads domains/name once. */
 static struct state_file *
 load_file(struct state *s, const char *name)
 {
 	char msg[PATH_MAX + 256], shown[NAME_MAX + sizeof(STATE_FILES) + 1];
+	struct state_file *f, **hit = tfind(&name, &s->by_name, cmp_name);
 	struct state_records r = { 0 };
-	struct state_file *f;
 
-	if ((f = file_find(s, name)) != NULL || s->error != NULL)
-		return f;
+	if (hit != NULL || s->error != NULL)
+		return hit != NULL ? *hit : NULL;
 	/* A layout of before holds everything; the guests' files are not read. */
 	if (!s->legacy && s->dirfd >= 0) {
 		snprintf(shown, sizeof(shown), STATE_FILES "/%s", name);
@@ -131,8 +103,11 @@ load_file(struct state *s, const char *name)
 			return NULL;
 		}
 	}
-	f = file_add(s, name);
+	GROW(s->files, s->nfiles, s->files_cap);
+	f = s->files[s->nfiles++] = xcalloc(1, sizeof(*f));
+	f->name = xstrdup(name);
 	f->r = r;
+	xchecked(tsearch(f, &s->by_name, cmp_name));
 	return f;
 }
 
@@ -180,11 +155,10 @@ state_load_all(struct state *s, char *msg, size_t msglen)
 		free(d[i]);
 	}
 	free(d);
-	if (s->error != NULL) {
-		snprintf(msg, msglen, "%s", s->error);
-		return -1;
-	}
-	return 0;
+	if (s->error == NULL)
+		return 0;
+	snprintf(msg, msglen, "%s", s->error);
+	return -1;
 }
 
 int
@@ -221,7 +195,7 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 {
 	FILE *out = NULL;
 	size_t i;
-	int fd, e;
+	int fd;
 
 	fd = openat(s->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
@@ -235,9 +209,8 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 		if (f[i]->changed)
 			codec_encode_ends(out, &f[i]->r);
 	if (fflush(out) != 0 || ferror(out)) {
-		e = errno;
+		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(errno));
 		fclose(out);
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_TMP, strerror(e));
 		return -1;
 	}
 	FAULT_POINT("state_save: written, before rename");
@@ -295,8 +268,8 @@ state_remove_tree(int dirfd, const char *path, int depth)
  * in one step, by a rename (a run that dies after it has nothing left to
  * read there, and the next one removes links.old/), then the single file of
  * before. The indexes of before (guests/GUEST/FILE, fifos/, places/) nothing reads.
+ * NULL, or the name that could not be removed (errno says why).
  */
-/* NULL, or the name that could not be removed (errno says why). */
 static const char *
 retire_legacy(struct state *s)
 {
@@ -365,16 +338,12 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
-	s->lockfd = -1;
+	s->lockfd = s->dirfd = -1;
 	s->dir = xstrdup(dir);
 	/* Cheap test first: most events of most guests end here. */
-	if (!create && lstat(dir, &st) < 0 && errno == ENOENT) {
-		s->dirfd = -1;
+	if (!create && lstat(dir, &st) < 0 && errno == ENOENT)
 		return 1;
-	}
-	if ((s->dirfd = fs_open_dir(dir, create, msg, msglen)) < 0)
-		return -1;
-	return 0;
+	return (s->dirfd = fs_open_dir(dir, create, msg, msglen)) < 0 ? -1 : 0;
 }
 
 static void
@@ -408,12 +377,11 @@ state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 	e = errno;
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
-	if (r < 0) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, LOCK_FILE,
-		    e == EINTR ? "still locked by another vserlink after the time limit" : strerror(e));
-		return -1;
-	}
-	return 0;
+	if (r == 0)
+		return 0;
+	snprintf(msg, msglen, "%s/%s: %s", s->dir, LOCK_FILE,
+	    e == EINTR ? "still locked by another vserlink after the time limit" : strerror(e));
+	return -1;
 }
 
 void

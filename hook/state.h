@@ -78,8 +78,8 @@ void	records_drop_end(struct state_records *r, size_t i);
 void	records_drop_pending(struct state_records *r, size_t i);
 void	records_free(struct state_records *r);
 /* The end of guest domain that path (P.in or P.out) is a name of, or NULL. */
-const struct state_end *records_end_of_name(const struct state_records *r,
-	    const char *domain, const char *path);
+struct state_end *records_end_of_name(const struct state_records *r, const char *domain,
+	    const char *path);
 
 /*
  * Adds the records of text (NUL-terminated; changed in place) to r: 0, or

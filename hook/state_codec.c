@@ -77,20 +77,13 @@ put_field(FILE *f, const char *v)
 	}
 }
 
-static void
-put_fifo(FILE *f, const struct state_fifo *x)
-{
-	fprintf(f, " %llu %llu %llu %ld", (unsigned long long)x->dev,
-	    (unsigned long long)x->ino, (unsigned long long)x->birth.tv_sec, x->birth.tv_nsec);
-}
-
-const struct state_end *
+struct state_end *
 records_end_of_name(const struct state_records *r, const char *domain, const char *path)
 {
 	size_t i, len;
 
 	for (i = 0; i < r->nends; i++) {
-		const struct state_end *e = r->ends[i];
+		struct state_end *e = r->ends[i];
 
 		len = strlen(e->path);
 		if (strcmp(e->domain, domain) == 0 && strncmp(path, e->path, len) == 0 &&
@@ -110,6 +103,7 @@ void
 codec_encode_ends(FILE *f, const struct state_records *r)
 {
 	size_t i;
+	int k;
 
 	for (i = 0; i < r->nends; i++) {
 		const struct state_end *e = r->ends[i];
@@ -120,8 +114,10 @@ codec_encode_ends(FILE *f, const struct state_records *r)
 		put_field(f, e->path);
 		fprintf(f, " %llu %llu", (unsigned long long)e->dir_dev,
 		    (unsigned long long)e->dir_ino);
-		put_fifo(f, &e->fifo[0]);
-		put_fifo(f, &e->fifo[1]);
+		for (k = 0; k < 2; k++)
+			fprintf(f, " %llu %llu %llu %ld", (unsigned long long)e->fifo[k].dev,
+			    (unsigned long long)e->fifo[k].ino,
+			    (unsigned long long)e->fifo[k].birth.tv_sec, e->fifo[k].birth.tv_nsec);
 		putc('\n', f);
 	}
 	for (i = 0; i < r->npending; i++) {

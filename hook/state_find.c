@@ -163,22 +163,30 @@ state_ends(struct state *s, const char *domain, struct state_end ***v)
 	return n;
 }
 
+/* Drops guest domain's pending names, and its ends too when ends is set. */
+static void
+drop(struct state *s, const char *domain, int ends)
+{
+	struct state_records *r;
+	size_t i, j, n;
+
+	for (i = 0; i < s->nfiles; i++) {
+		r = &s->files[i]->r;
+		n = r->nends + r->npending;
+		for (j = r->npending; j-- > 0;)
+			if (strcmp(r->pending[j].domain, domain) == 0)
+				records_drop_pending(r, j);
+		for (j = ends ? r->nends : 0; j-- > 0;)
+			if (strcmp(r->ends[j]->domain, domain) == 0)
+				records_drop_end(r, j);
+		s->files[i]->changed |= r->nends + r->npending < n;
+	}
+}
+
 void
 state_drop_domain(struct state *s, const char *domain)
 {
-	size_t i, j;
-
-	state_clear_pending(s, domain);
-	for (i = 0; i < s->nfiles; i++) {
-		struct state_file *f = s->files[i];
-
-		for (j = f->r.nends; j-- > 0;) {
-			if (strcmp(f->r.ends[j]->domain, domain) == 0) {
-				records_drop_end(&f->r, j);
-				f->changed = 1;
-			}
-		}
-	}
+	drop(s, domain, 1);
 }
 
 static int
@@ -219,10 +227,7 @@ state_owner(struct state *s, const struct stat *st, const struct timespec *birth
 	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0 }, k);
 }
 
-/*
- * A FIFO is made for one link, and an event loads the files of both ends of
- * each of its links.
- */
+/* A FIFO is made for one link, and an event loads the files of both ends of each of its links. */
 void
 state_forget(struct state *s, const char *link, const struct stat *st,
     const struct timespec *birth)
@@ -268,16 +273,5 @@ state_is_pending(struct state *s, const char *domain, const char *path)
 void
 state_clear_pending(struct state *s, const char *domain)
 {
-	size_t i, j;
-
-	for (i = 0; i < s->nfiles; i++) {
-		struct state_file *f = s->files[i];
-
-		for (j = f->r.npending; j-- > 0;) {
-			if (strcmp(f->r.pending[j].domain, domain) == 0) {
-				records_drop_pending(&f->r, j);
-				f->changed = 1;
-			}
-		}
-	}
+	drop(s, domain, 0);
 }

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +76,7 @@ spread(struct state *s, struct state_records *from, int replace)
 	size_t i;
 
 	for (i = 0; i < from->npending; i++) {
-		e = (struct state_end *)(uintptr_t)records_end_of_name(from,
-		    from->pending[i].domain, from->pending[i].path);
+		e = records_end_of_name(from, from->pending[i].domain, from->pending[i].path);
 		if (e != NULL && (f = file_to_fill(s, e->domain, replace)) != NULL)
 			records_add_pending(&f->r, from->pending[i].domain, from->pending[i].path);
 	}
@@ -165,7 +163,7 @@ read_links(struct state *s, char *msg, size_t msglen)
 	    errno != ENOENT ? -1 : 0;
 	if (rc < 0)
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, STATE_LINKS_INTENT, strerror(errno));
-	if (rc == 0)
+	else
 		rc = state_read_records(s, STATE_LINKS_INTENT, &in, msg, msglen);
 	if (rc >= 0)
 		rc = state_read_records(s, STATE_INTENT, &in, msg, msglen);
