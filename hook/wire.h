@@ -133,5 +133,7 @@ void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
 int	open_state(struct wiring *w, enum wire_mode m, int create);
 /* Reports a state file a lookup could not read: nothing may be done then. */
 int	state_failed(struct wiring *w);
+/* Reports msg about w->domain as one of the event's errors: 1. */
+int	guest_error(struct wiring *w, const char *msg);
 
 #endif

@@ -92,7 +92,6 @@ step_failed(struct wiring *w, const struct step *s)
 static void
 take_step(struct wiring *w, const struct step *s)
 {
-	const struct settings *set = &w->p->settings;
 	struct name *n = &s->pl->d[s->k].mine;
 	const struct name *peer = &s->pl->d[s->k].peer;
 	long dropped;
@@ -101,8 +100,8 @@ take_step(struct wiring *w, const struct step *s)
 		return;
 	switch (s->op) {
 	case STEP_MKFIFO:
-		if (fs_mkfifo(n->dir->fd, n->base, set->owner, set->group, set->mode,
-		    &n->st, &n->birth) < 0)
+		if (fs_mkfifo(n->dir->fd, n->base, w->p->settings.owner, w->p->settings.group,
+		    w->p->settings.mode, &n->st, &n->birth) < 0)
 			break;
 		FAULT_POINT("prepare: after mkfifo, owner and mode");
 		state_end_set(&w->s, own_end(w, s->pl), s->k, &n->st, &n->birth);
@@ -131,28 +130,18 @@ take_step(struct wiring *w, const struct step *s)
 	step_failed(w, s);
 }
 
-/* state_save_intent (intent set) or state_save; a failure is one of the event's errors. */
-static void
-save_state(struct wiring *w, int intent)
-{
-	char msg[PATH_MAX + 256];
-
-	if ((intent ? state_save_intent : state_save)(&w->s, msg, sizeof(msg)) < 0) {
-		log_error("guest %s: %s", w->domain, msg);
-		w->errors++;
-	}
-}
-
 int
 wire_apply(struct wiring *w)
 {
+	char msg[PATH_MAX + 256];
 	size_t i;
 
 	if (w->s.lockfd < 0)		/* nothing of this guest's in the state */
 		return w->errors ? 1 : 0;
 	if (w->nsteps > 0 || !w->release) {
 		record_intent(w);
-		save_state(w, 1);
+		if (state_save_intent(&w->s, msg, sizeof(msg)) < 0)
+			guest_error(w, msg);
 		if (w->errors)
 			return 1;
 	}
@@ -163,7 +152,8 @@ wire_apply(struct wiring *w)
 		state_drop_domain(&w->s, w->domain);
 	else
 		state_clear_pending(&w->s, w->domain);
-	save_state(w, 0);
+	if (state_save(&w->s, msg, sizeof(msg)) < 0)
+		guest_error(w, msg);
 	if (w->release)
 		log_info("guest %s: released: %lu FIFO names removed%s", w->domain, w->removed,
 		    w->errors ? "; with errors" : "");

@@ -211,14 +211,12 @@ plan_link(struct wiring *w, struct port_plan *pl)
 	const struct state_end *own;
 	int k;
 
-	for (k = 0; k < 2; k++) {
-		struct name *n = &pl->d[k].mine;
-
-		if (name_init(w, n, pl->path, fifo_suffix[k]) < 0) {
-			log_error(PL_FMT "%s", PL_ARGS(w, pl), n->dir->error);
-			w->errors++;
-			return;
-		}
+	/* Both names are in one directory: it serves both or neither. */
+	if (name_init(w, &pl->d[0].mine, pl->path, fifo_suffix[0]) < 0 ||
+	    name_init(w, &pl->d[1].mine, pl->path, fifo_suffix[1]) < 0) {
+		log_error(PL_FMT "%s", PL_ARGS(w, pl), pl->d[0].mine.dir->error);
+		w->errors++;
+		return;
 	}
 	own = state_find_end(&w->s, pl->link, w->domain);
 	if (check_place(w, pl, own) < 0)

@@ -18,10 +18,8 @@ wiring_new(const char *domain, const struct pairs *p, int release)
 {
 	struct wiring *w = xcalloc(1, sizeof(*w));
 
-	w->domain = domain;
-	w->p = p;
-	w->release = release;
-	w->s.dirfd = w->s.lockfd = -1;
+	*w = (struct wiring){ .domain = domain, .p = p, .release = release,
+	    .s.dirfd = -1, .s.lockfd = -1 };
 	return w;
 }
 
@@ -118,26 +116,27 @@ int
 open_state(struct wiring *w, enum wire_mode m, int create)
 {
 	char msg[PATH_MAX + 256];
-	int rc;
+	int rc = state_open(&w->s, w->p->settings.state_dir, create && m == WIRE_ACT, msg, sizeof(msg));
 
-	rc = state_open(&w->s, w->p->settings.state_dir, create && m == WIRE_ACT, msg, sizeof(msg));
 	if (rc == 0 && m == WIRE_ACT)
 		rc = state_lock(&w->s, LOCK_TIMEOUT, msg, sizeof(msg));
 	if (rc == 0)
 		rc = state_load(&w->s, msg, sizeof(msg));
-	if (rc < 0) {
-		log_error("guest %s: %s", w->domain, msg);
-		w->errors++;
-	}
+	if (rc < 0)
+		guest_error(w, msg);
 	return rc;
 }
 
 int
 state_failed(struct wiring *w)
 {
-	if (state_error(&w->s) == NULL)
-		return 0;
-	log_error("guest %s: %s", w->domain, state_error(&w->s));
+	return state_error(&w->s) != NULL ? guest_error(w, state_error(&w->s)) : 0;
+}
+
+int
+guest_error(struct wiring *w, const char *msg)
+{
+	log_error("guest %s: %s", w->domain, msg);
 	w->errors++;
 	return 1;
 }

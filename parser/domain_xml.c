@@ -24,9 +24,7 @@ static const char *const kinds[] = { "", "serial", "parallel", "console", "chann
 struct device {
 	int		 kind;		/* in kinds[]; 0: not a port */
 	struct domain_port p;		/* without its name */
-	char		*port;		/* <target port=...> */
-	char		*target_type;
-	char		*target_name;
+	char		*port, *target_type, *target_name;	/* <target>'s */
 	int		 in_source;	/* inside the <source> that gave the path */
 	int		 in_seclabel;	/* <seclabel model='selinux'> of that source */
 };
@@ -38,16 +36,6 @@ struct walk {
 	int		 in_devices, in_dac_seclabel;
 	struct device	 dev;
 };
-
-static int
-device_kind(const char *name)
-{
-	int i;
-
-	for (i = NUMBERED + 1; i > 0 && strcmp(name, kinds[i]) != 0; i--)
-		;
-	return i;
-}
 
 static void
 free_port(struct domain_port *p)
@@ -69,36 +57,29 @@ clear_device(struct device *dev)
 }
 
 static void
-add_port(struct walk *w, char *name)
-{
-	struct domain *d = w->d;
-
-	GROW(d->ports, d->nports, w->cap);
-	w->dev.p.name = name;
-	if (w->dev.p.type == NULL)
-		w->dev.p.type = xstrdup("");
-	d->ports[d->nports++] = w->dev.p;
-	memset(&w->dev.p, 0, sizeof(w->dev.p));
-}
-
-static void
 end_device(struct walk *w)
 {
 	struct device *dev = &w->dev;
-	unsigned i;
 
 	if (dev->kind > 0 && dev->kind <= NUMBERED) {
 		/* libvirt numbers them by <target port='N'/>, in order when absent. */
-		i = w->count[dev->kind]++;
 		if (dev->port != NULL && dev->port[0] != '\0')
-			add_port(w, xasprintf("%s%s", kinds[dev->kind], dev->port));
+			dev->p.name = xasprintf("%s%s", kinds[dev->kind], dev->port);
 		else
-			add_port(w, xasprintf("%s%u", kinds[dev->kind], i));
+			dev->p.name = xasprintf("%s%u", kinds[dev->kind], w->count[dev->kind]);
+		w->count[dev->kind]++;
 	} else if (dev->target_type != NULL && strcmp(dev->target_type, "virtio") == 0 &&
 	    dev->target_name != NULL && dev->target_name[0] != '\0') {
 		/* Only virtio channels have names; guestfwd and xen ones are not ports here. */
-		add_port(w, dev->target_name);
+		dev->p.name = dev->target_name;
 		dev->target_name = NULL;
+	}
+	if (dev->p.name != NULL) {
+		GROW(w->d->ports, w->d->nports, w->cap);
+		if (dev->p.type == NULL)
+			dev->p.type = xstrdup("");
+		w->d->ports[w->d->nports++] = dev->p;
+		memset(&dev->p, 0, sizeof(dev->p));
 	}
 	clear_device(dev);
 }
@@ -111,15 +92,11 @@ end_device(struct walk *w)
 static void
 top_selinux(struct domain *d, const struct sax *s)
 {
-	char *type = sax_attr(s, "type");
-	char *relabel = sax_attr(s, "relabel");
+	char *type = sax_attr(s, "type"), *relabel = sax_attr(s, "relabel");
 
 	d->selinux_label = type ? type : xstrdup("dynamic");
-	if (relabel != NULL)
-		d->selinux_relabel_off = strcmp(relabel, "no") == 0;
-	else
-		d->selinux_relabel_off = strcmp(d->selinux_label, "none") == 0 ||
-		    strcmp(d->selinux_label, "static") == 0;
+	d->selinux_relabel_off = relabel != NULL ? strcmp(relabel, "no") == 0 :
+	    strcmp(d->selinux_label, "none") == 0 || strcmp(d->selinux_label, "static") == 0;
 	free(relabel);
 }
 
@@ -127,6 +104,7 @@ static void
 on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
 	struct walk *w = user;
+	int k;
 
 	if (depth == 1) {
 		if (strcmp(el, "domain") != 0)
@@ -142,7 +120,9 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned lin
 	} else if (depth == 3) {
 		if (w->in_dac_seclabel && strcmp(el, "label") == 0)
 			w->d->dac_user_set = 1;
-		if (w->in_devices && (w->dev.kind = device_kind(el)) != 0) {
+		for (k = w->in_devices ? NUMBERED + 1 : 0; k > 0 && strcmp(el, kinds[k]) != 0; k--)
+			;
+		if ((w->dev.kind = k) != 0) {
 			w->dev.p.type = sax_attr(s, "type");
 			w->dev.p.line = line;
 		}
