@@ -65,28 +65,21 @@ read_all(int fd, size_t limit, size_t *len)
 	int e;
 
 	/* Reads one byte past cap: an input of exactly limit bytes ends there. */
-	for (;;) {
-		if (n > limit) {
-			errno = EFBIG;
-			break;
-		}
+	while (n <= limit) {
 		if (n > cap) {
 			cap *= 2;
 			buf = xreallocarray(buf, cap + 1, 1);
 		}
-		r = read(fd, buf + n, cap + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
+		if ((r = read(fd, buf + n, cap + 1 - n)) == 0) {
 			buf[n] = '\0';
 			*len = n;
 			return buf;
 		}
-		n += (size_t)r;
+		if (r < 0 && errno != EINTR)
+			break;
+		n += r > 0 ? (size_t)r : 0;
 	}
-	e = errno;
+	e = n > limit ? EFBIG : errno;
 	free(buf);
 	errno = e;
 	return NULL;

@@ -64,26 +64,22 @@ pairs_load(const char *path, struct pairs *out)
 		errno = saved;
 		return -1;
 	}
-	if (!S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb.st_mode))
 		pairs_add_error(out, 0, NULL, -1, "is not a regular file");
-		close(fd);
-		return 0;
+	else {
+		if (sb.st_uid != 0 && sb.st_uid != geteuid())
+			pairs_add_error(out, 0, NULL, -1, "is owned by uid %u, not root; refusing to use it",
+			    (unsigned)sb.st_uid);
+		if (sb.st_mode & (S_IWGRP | S_IWOTH))
+			pairs_add_error(out, 0, NULL, -1, "is writable by %s; refusing to use it",
+			    (sb.st_mode & S_IWOTH) ? "others" : "its group");
+		if ((buf = read_all(fd, MAX_FILE_SIZE, &len)) == NULL)
+			pairs_add_error(out, 0, NULL, -1, "cannot be read: %s", strerror(errno));
+		else
+			pairs_parse(path, buf, len, out);
+		free(buf);
 	}
-	if (sb.st_uid != 0 && sb.st_uid != geteuid())
-		pairs_add_error(out, 0, NULL, -1, "is owned by uid %u, not root; refusing to use it",
-		    (unsigned)sb.st_uid);
-	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		pairs_add_error(out, 0, NULL, -1, "is writable by %s; refusing to use it",
-		    (sb.st_mode & S_IWOTH) ? "others" : "its group");
-	buf = read_all(fd, MAX_FILE_SIZE, &len);
-	saved = errno;
 	close(fd);
-	if (buf == NULL) {
-		pairs_add_error(out, 0, NULL, -1, "cannot be read: %s", strerror(saved));
-		return 0;
-	}
-	pairs_parse(path, buf, len, out);
-	free(buf);
 	return 0;
 }
 

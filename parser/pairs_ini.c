@@ -124,12 +124,6 @@ pairs_setting_name(size_t i)
 	return i < NSETTINGS ? settings[i].name : NULL;
 }
 
-static long
-current_link(const struct parse *ps)
-{
-	return ps->in == LINK ? (long)ps->p->nlinks - 1 : NO_LINK;
-}
-
 /* Mirrors inih's rule: ';' starts an inline comment only after white space. */
 static const char *
 find_delimiter(const char *s, const char *end)
@@ -154,7 +148,7 @@ find_delimiter(const char *s, const char *end)
 static void
 line_error(struct parse *ps, const char *msg, const char *key, const char *delim)
 {
-	long link = current_link(ps);
+	long link = ps->in == LINK ? (long)ps->p->nlinks - 1 : NO_LINK;
 	char *guest = NULL;
 	size_t len;
 
@@ -168,19 +162,15 @@ line_error(struct parse *ps, const char *msg, const char *key, const char *delim
 	free(guest);
 }
 
-/* A header opens its section even when rejected, so that the lines after it
- * never count as lines of the section before. */
+/* A header, "[" name close: it opens its section even when rejected, so
+ * that the lines after it never count as lines of the section before. */
 static void
-section_line(struct parse *ps, const char *start, const char *end)
+section_line(struct parse *ps, const char *name, const char *close)
 {
-	const char *close = memchr(start, ']', (size_t)(end - start));
-	const char *name = start + 1;
 	struct pairs *p = ps->p;
 	struct link *l;
 	size_t len;
 
-	if (close == NULL)
-		close = end;
 	while (name < close && is_blank(*name))
 		name++;
 	while (close > name && is_blank(close[-1]))
@@ -194,7 +184,7 @@ section_line(struct parse *ps, const char *start, const char *end)
 		*l = (struct link){ .name = xstrndup(name, len), .line = ps->line };
 		if (len == 0 || len > MAX_LINK_NAME || name[0] == '.' ||
 		    strspn(l->name, LINK_CHARS) != len)
-			pairs_add_error(p, ps->line, NULL, current_link(ps),
+			pairs_add_error(p, ps->line, NULL, (long)p->nlinks - 1,
 			    "invalid link name \"%.*s\": use at most %d letters, digits and ._:@+- not starting with '.'",
 			    (int)(len > 80 ? 80 : len), name, MAX_LINK_NAME);
 	}
@@ -209,7 +199,7 @@ static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse *ps = stream;
-	const char *start, *end, *next, *delim, *msg = NULL;
+	const char *start, *end, *next, *delim, *close, *msg = NULL;
 	char too_long[64], c;
 
 	if (ps->pos >= ps->len || num < 4)
@@ -228,18 +218,19 @@ read_line(char *str, int num, void *stream)
 	c = start < end ? *start : ';';	/* inih skips an empty line as it does a comment */
 	if ((next = memchr(start, '\0', (size_t)(end - start))) != NULL)
 		end = next;
+	close = c == '[' ? memchr(start, ']', (size_t)(end - start)) : NULL;
 	delim = c == '[' || is_comment(c) ? NULL : find_delimiter(start, end);
 	snprintf(too_long, sizeof(too_long), "line is longer than %d bytes", num - 2);
 	if (next != NULL)
 		msg = "line contains a NUL byte";
 	else if (end - start + 2 > num)	/* inih needs room for "\n\0" */
 		msg = too_long;
-	else if (c == '[' && memchr(start, ']', (size_t)(end - start)) == NULL)
+	else if (c == '[' && close == NULL)
 		msg = "section header without ']'";
 	else if (c != '[' && !is_comment(c) && delim == NULL)
 		msg = "expected \"guest = port\", \"setting = value\" or \"[section]\"";
 	if (c == '[')
-		section_line(ps, start, end);
+		section_line(ps, start + 1, close ? close : end);
 	if (msg != NULL)
 		line_error(ps, msg, start, delim);
 	if (msg != NULL || delim == NULL) {
@@ -259,28 +250,23 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 
 	for (i = 0; i < NSETTINGS && strcmp(name, settings[i].name) != 0; i++)
 		;
-	if (i == NSETTINGS) {
+	if (i == NSETTINGS)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "unknown setting \"%s\" in [%s]",
 		    name, PAIRS_SETTINGS_SECTION);
-		return;
-	}
-	if (ps->seen[i] != 0)
+	else if (ps->seen[i] != 0)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
 		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
-	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
+	else if ((why = settings[i].set(&ps->p->settings, value, ps->seen[i] = ps->line)) != NULL)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
-	if (ps->seen[i] == 0)
-		ps->seen[i] = ps->line;
 }
 
 static void
 handle_link_key(struct parse *ps, const char *name, const char *value)
 {
-	long li = current_link(ps);
+	long li = (long)ps->p->nlinks - 1;	/* on_key calls it inside a link only */
 	struct link *l = &ps->p->links[li];
-	struct link_end *e;
+	const struct link_end *first;
 	const char *why;
-	size_t i;
 
 	if (strcmp(name, LINK_BACKLOG_KEY) == 0) {
 		if (l->backlog_set)
@@ -291,18 +277,13 @@ handle_link_key(struct parse *ps, const char *name, const char *value)
 		l->backlog_set = 1;
 		return;
 	}
-	for (i = 0; i < l->nends; i++)
-		if (strcmp(l->ends[i].domain, name) == 0) {
-			pairs_add_error(ps->p, ps->line, name, li,
-			    "guest %s appears twice in link %s (first on line %u)",
-			    name, l->name, l->ends[i].line);
-			return;
-		}
+	if ((first = pairs_end_of(l, name, NULL)) != NULL) {
+		pairs_add_error(ps->p, ps->line, name, li,
+		    "guest %s appears twice in link %s (first on line %u)", name, l->name, first->line);
+		return;
+	}
 	l->ends = xreallocarray(l->ends, l->nends + 1, sizeof(*l->ends));
-	e = &l->ends[l->nends++];
-	e->domain = xstrdup(name);
-	e->port = xstrdup(value);
-	e->line = ps->line;
+	l->ends[l->nends++] = (struct link_end){ xstrdup(name), xstrdup(value), ps->line };
 	if (name[0] == '\0')
 		pairs_add_error(ps->p, ps->line, NULL, li, "missing guest name before '='");
 	else if (strchr(name, '/') != NULL)
@@ -391,11 +372,9 @@ check_links(struct pairs *p)
 	check_unique(p, names, p->nlinks, 0);
 	ends = xcalloc(n, sizeof(*ends));
 	for (i = n = 0; i < p->nlinks; i++)
-		for (j = 0; j < p->links[i].nends; j++) {
-			const struct link_end *e = &p->links[i].ends[j];
-
-			ends[n++] = (struct key){ e->domain, e->port, e->line, (long)i };
-		}
+		for (j = 0; j < p->links[i].nends; j++)
+			ends[n++] = (struct key){ p->links[i].ends[j].domain, p->links[i].ends[j].port,
+			    p->links[i].ends[j].line, (long)i };
 	check_unique(p, ends, n, 1);
 }
 
@@ -409,8 +388,7 @@ pairs_parse(const char *name, const char *buf, size_t len, struct pairs *out)
 		*out = (struct pairs){ .path = xstrdup(name), .settings = {
 		    .state_dir = xstrdup(PAIRS_DEFAULT_STATE_DIR), .mode = 0600,
 		    .backlog = BACKLOG_KEEP } };
-	r = ini_parse_stream(read_line, &ps, on_key, &ps);
-	if (r != 0 && out->nerrors == 0)
+	if ((r = ini_parse_stream(read_line, &ps, on_key, &ps)) != 0 && out->nerrors == 0)
 		pairs_add_error(out, r > 0 ? (unsigned)r : 0, NULL, NO_LINK,
 		    "cannot be parsed (inih error %d)", r);
 	check_links(out);

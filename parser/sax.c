@@ -152,7 +152,7 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	void *generic_ctx = xmlGenericErrorContext;
 	xmlStructuredErrorFunc structured = xmlStructuredError;
 	void *structured_ctx = xmlStructuredErrorContext;
-	int rc = -1;
+	int rc;
 
 	/* xmlCreateMemoryParserCtxt takes an int. */
 	if (len == 0 || len > (size_t)0x7fffffff) {
@@ -180,8 +180,7 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	s.ctxt->myDoc = NULL;
 	if (!s.refused && !s.ctxt->wellFormed)
 		parse_error(&s);
-	else if (!s.refused)
-		rc = 0;
+	rc = s.refused || !s.ctxt->wellFormed ? -1 : 0;
 	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;
