@@ -64,9 +64,9 @@ pairs_load(const char *path, struct pairs *out)
 		errno = saved;
 		return -1;
 	}
-	if (!S_ISREG(sb.st_mode))
+	if (!S_ISREG(sb.st_mode)) {
 		pairs_add_error(out, 0, NULL, -1, "is not a regular file");
-	else {
+	} else {
 		if (sb.st_uid != 0 && sb.st_uid != geteuid())
 			pairs_add_error(out, 0, NULL, -1, "is owned by uid %u, not root; refusing to use it",
 			    (unsigned)sb.st_uid);

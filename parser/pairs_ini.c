@@ -256,8 +256,10 @@ handle_setting(struct parse *ps, const char *name, const char *value)
 	else if (ps->seen[i] != 0)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK,
 		    "duplicate setting \"%s\" (first on line %u)", name, ps->seen[i]);
-	else if ((why = settings[i].set(&ps->p->settings, value, ps->seen[i] = ps->line)) != NULL)
+	else if ((why = settings[i].set(&ps->p->settings, value, ps->line)) != NULL)
 		pairs_add_error(ps->p, ps->line, NULL, NO_LINK, "%s \"%s\" %s", name, value, why);
+	if (i < NSETTINGS && ps->seen[i] == 0)
+		ps->seen[i] = ps->line;
 }
 
 static void
