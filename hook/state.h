@@ -145,7 +145,7 @@ int	state_save_intent(struct state *s, char *msg, size_t msglen);
 /* Releases the lock and everything s holds. */
 void	state_close(struct state *s);
 
-/* Pointers to ends are good until the end is dropped or s closed. */
+/* Guest domain's end of link, or NULL; good until the end is dropped or s closed. */
 struct state_end *state_find_end(struct state *s, const char *link, const char *domain);
 /* The end whose path is base in directory dir_dev/dir_ino, with FIFO st at its name k, or NULL. */
 struct state_end *state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino,

@@ -1,8 +1,4 @@
-/*
- * state_load.c: the records an event starts from, put in the guests' files:
- * an intent that a run which died left, or the state of an earlier version
- * (a single file, or a file per link). See state.h.
- */
+/* state_load.c: state_load, from a dead run's intent or a layout of before; see state.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

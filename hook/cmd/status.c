@@ -1,6 +1,6 @@
 /*
- * status.c: "vserlink status" (vserlink(8)). The state file is read without the
- * lock: it is replaced whole, so a reader sees one version or the next.
+ * status.c: "vserlink status" (vserlink(8)). The state is read without the lock: each
+ * file is replaced whole, so a reader sees one version of it or the next.
  */
 #include <errno.h>
 #include <limits.h>
