@@ -78,7 +78,7 @@ void	records_drop_end(struct state_records *r, size_t i);
 void	records_drop_pending(struct state_records *r, size_t i);
 void	records_free(struct state_records *r);
 /* The end of guest domain that path (P.in or P.out) is a name of, or NULL. */
-struct state_end *records_end_of_name(const struct state_records *r, const char *domain,
+struct state_end *records_end_of_name(struct state_records *r, const char *domain,
 	    const char *path);
 
 /*

@@ -78,7 +78,7 @@ put_field(FILE *f, const char *v)
 }
 
 struct state_end *
-records_end_of_name(const struct state_records *r, const char *domain, const char *path)
+records_end_of_name(struct state_records *r, const char *domain, const char *path)
 {
 	size_t i, len;
 

@@ -58,7 +58,8 @@ record_intent(struct wiring *w)
 			continue;
 		state_add_pending(&w->s, w->domain, n->full);
 		if (s->op == STEP_UNLINK) {
-			state_end_set(&w->s, e = own_end(w, s->pl), s->k, NULL, NULL);
+			e = own_end(w, s->pl);
+			state_end_set(&w->s, e, s->k, NULL, NULL);
 			if (n->st.st_nlink == 1)
 				state_forget(&w->s, e->link, &n->st, &n->birth);
 		}

@@ -75,9 +75,10 @@ read_all(int fd, size_t limit, size_t *len)
 			*len = n;
 			return buf;
 		}
-		if (r < 0 && errno != EINTR)
+		if (r > 0)
+			n += (size_t)r;
+		else if (errno != EINTR)
 			break;
-		n += r > 0 ? (size_t)r : 0;
 	}
 	e = n > limit ? EFBIG : errno;
 	free(buf);

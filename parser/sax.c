@@ -178,9 +178,9 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 	 */
 	xmlFreeDoc(s.ctxt->myDoc);
 	s.ctxt->myDoc = NULL;
-	if (!s.refused && !s.ctxt->wellFormed)
-		parse_error(&s);
 	rc = s.refused || !s.ctxt->wellFormed ? -1 : 0;
+	if (rc < 0 && !s.refused)
+		parse_error(&s);
 	free(s.text);
 	xmlFreeParserCtxt(s.ctxt);
 	return rc;
