@@ -169,21 +169,6 @@ state_load_rest(struct state *s)
 	return !s->all && s->error == NULL && state_load_all(s, msg, sizeof(msg)) == 0;
 }
 
-int
-state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen)
-{
-	if (state_file_of(s, domain) != NULL)
-		return 0;
-	snprintf(msg, msglen, "%s", s->error);
-	return -1;
-}
-
-const char *
-state_error(const struct state *s)
-{
-	return s->error;
-}
-
 /*
  * Replaces file path (in state_dir) with the records of those of the n
  * files of f that changed (one file, or all of them: an intent): a whole

@@ -113,7 +113,7 @@ struct state {
 	int			 all;		/* every guest's file is loaded */
 	int			 legacy;	/* the records came from a layout of before */
 	int			 intent;	/* an intent is on disk, for state_save to remove */
-	char			*error;		/* why a file could not be read */
+	char			*error;		/* why a file could not be read: act on nothing then */
 };
 
 /* Opens state_dir, made 0700 if missing and create is set: 0; 1 when missing; -1, msg. */
@@ -128,11 +128,10 @@ int	state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen);
  * Guests' files are read when a lookup needs them. 0, or -1 with a reason in msg.
  */
 int	state_load(struct state *s, char *msg, size_t msglen);
-/* Reads every guest's file (status), or guest domain's own (release). */
+/* Reads every guest's file (status). */
 int	state_load_all(struct state *s, char *msg, size_t msglen);
-int	state_load_domain(struct state *s, const char *domain, char *msg, size_t msglen);
-/* Why a lookup could not read a file, or NULL: nothing may be acted on then. */
-const char *state_error(const struct state *s);
+/* Reads the file of guest domain once (missing: empty); NULL when it cannot (s->error). */
+struct state_file *state_file_of(struct state *s, const char *domain);
 
 /* Writes the files of the guests whose records changed. */
 int	state_save(struct state *s, char *msg, size_t msglen);
@@ -155,8 +154,8 @@ struct state_end *state_set_end(struct state *s, const char *link,
 	    const char *domain, const char *path, const struct stat *dir);
 /* Nonzero when guest domain may have records (cheap; no lock needed). */
 int	state_has_domain(struct state *s, const char *domain);
-/* Drops guest domain's ends and pending names. */
-void	state_drop_domain(struct state *s, const char *domain);
+/* Drops guest domain's pending names, and its ends too when ends is set. */
+void	state_drop(struct state *s, const char *domain, int ends);
 /* The loaded ends of guest domain (NULL: all), in an array to free. */
 size_t	state_ends(struct state *s, const char *domain, struct state_end ***v);
 
@@ -176,7 +175,6 @@ const struct state_end *state_owner(struct state *s, const struct stat *st,
 /* path: P.in or P.out of one of guest domain's ends. */
 void	state_add_pending(struct state *s, const char *domain, const char *path);
 int	state_is_pending(struct state *s, const char *domain, const char *path);
-void	state_clear_pending(struct state *s, const char *domain);
 
 /* Shared by the state*.c files. */
 #define STATE_FILES		"domains"	/* a file per guest */
@@ -191,9 +189,7 @@ void	state_fname(const char *s, char out[NAME_MAX + 1]);
 /* Adds the records of file path (in state_dir) to r: 0; 1 when there is none; -1, msg. */
 int	state_read_records(struct state *s, const char *path, struct state_records *r,
 	    char *msg, size_t msglen);
-/* Reads the file of guest domain once (missing: empty); NULL when it cannot (state_error). */
-struct state_file *state_file_of(struct state *s, const char *domain);
-/* Reads the files not read yet, once: nonzero when it did (a failure is state_error's). */
+/* Reads the files not read yet, once: nonzero when it did (a failure is in s->error). */
 int	state_load_rest(struct state *s);
 /* Removes directory path (in dirfd) with what is in it, depth levels deep. */
 void	state_remove_tree(int dirfd, const char *path, int depth);

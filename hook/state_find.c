@@ -163,9 +163,8 @@ state_ends(struct state *s, const char *domain, struct state_end ***v)
 	return n;
 }
 
-/* Drops guest domain's pending names, and its ends too when ends is set. */
-static void
-drop(struct state *s, const char *domain, int ends)
+void
+state_drop(struct state *s, const char *domain, int ends)
 {
 	struct state_records *r;
 	size_t i, j, n;
@@ -181,12 +180,6 @@ drop(struct state *s, const char *domain, int ends)
 				records_drop_end(r, j);
 		s->files[i]->changed |= r->nends + r->npending < n;
 	}
-}
-
-void
-state_drop_domain(struct state *s, const char *domain)
-{
-	drop(s, domain, 1);
 }
 
 static int
@@ -268,10 +261,4 @@ state_is_pending(struct state *s, const char *domain, const char *path)
 		    strcmp(f->r.pending[i].path, path) == 0)
 			return 1;
 	return 0;
-}
-
-void
-state_clear_pending(struct state *s, const char *domain)
-{
-	drop(s, domain, 0);
 }

@@ -131,7 +131,7 @@ void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
 /* Opens state_dir (made if missing when create and WIRE_ACT), locked for
  * WIRE_ACT, and loads it: 0; 1 when there is none; -1 after reporting. */
 int	open_state(struct wiring *w, enum wire_mode m, int create);
-/* Reports state_error, if any, as one of the event's errors: 1; else 0. */
+/* Reports the state's error, if any, as one of the event's errors: 1; else 0. */
 int	state_failed(struct wiring *w);
 /* Reports msg about w->domain as one of the event's errors: 1. */
 int	guest_error(struct wiring *w, const char *msg);

@@ -149,10 +149,7 @@ wire_apply(struct wiring *w)
 	for (i = 0; i < w->nsteps; i++)
 		take_step(w, &w->steps[i]);
 	/* Release: the guest's ends (and pending names) go once their names are gone. */
-	if (w->release)
-		state_drop_domain(&w->s, w->domain);
-	else
-		state_clear_pending(&w->s, w->domain);
+	state_drop(&w->s, w->domain, w->release);
 	if (state_save(&w->s, msg, sizeof(msg)) < 0)
 		guest_error(w, msg);
 	if (w->release)

@@ -97,8 +97,8 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 	state_close(&w->s);
 	if (rc || open_state(w, m, 0) != 0)
 		return w->errors ? 1 : 0;
-	if (state_load_domain(&w->s, domain, msg, sizeof(msg)) < 0)
-		return guest_error(w, msg);
+	if (state_file_of(&w->s, domain) == NULL)
+		return guest_error(w, w->s.error);
 	n = state_ends(&w->s, domain, &ends);
 	r = order_by_pairs(p, ends, n);
 	w->plans = xcalloc(n, sizeof(*w->plans));

@@ -130,7 +130,7 @@ open_state(struct wiring *w, enum wire_mode m, int create)
 int
 state_failed(struct wiring *w)
 {
-	return state_error(&w->s) != NULL ? guest_error(w, state_error(&w->s)) : 0;
+	return w->s.error != NULL ? guest_error(w, w->s.error) : 0;
 }
 
 int

@@ -242,7 +242,7 @@ size_limit(void)
 		close(fd);
 	}
 	tap(state_open(&s, dir, 0, msg, sizeof(msg)) == 0 && state_find_end(&s, "L", "big") == NULL &&
-	    state_error(&s) != NULL && strstr(state_error(&s), "domains/big: is not a regular file of sane size") != NULL,
+	    s.error != NULL && strstr(s.error, "domains/big: is not a regular file of sane size") != NULL,
 	    "a guest's file over 64 MiB is refused, by name");
 	tap(state_save(&s, msg, sizeof(msg)) < 0, "  and nothing is saved over it");
 	state_close(&s);
