@@ -21,7 +21,8 @@
 #define MAX_STATE_SIZE	(64u << 20)
 #define STATE_TMP	"state.new"
 
-void
+/* A guest's file name in domains/: escaped, and hashed if too long. */
+static void
 state_fname(const char *s, char out[NAME_MAX + 1])
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -58,7 +59,7 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 	size_t len;
 
 	if (fd < 0 && errno == ENOENT)
-		return 1;
+		return 0;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
 		buf = read_all(fd, MAX_STATE_SIZE, &len);
 	if (buf == NULL) {
@@ -72,7 +73,7 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 	bad = codec_decode(buf, r);
 	free(buf);
 	if (bad == 0)
-		return 0;
+		return 1;
 	snprintf(msg, msglen, "%s/%s:%u: not a line vserlink wrote; remove the file if no linked guest runs",
 	    s->dir, path, bad);
 	return -1;
@@ -120,53 +121,62 @@ state_file_of(struct state *s, const char *domain)
 	return load_file(s, name);
 }
 
-static int
-not_dot(const struct dirent *d)
+int
+state_has_domain(struct state *s, const char *domain)
 {
-	return d->d_name[0] != '.';
+	const char *other[] = { STATE_INTENT, STATE_LEGACY_FILE, STATE_LEGACY_LINKS };
+	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
+	struct stat st;
+	size_t i;
+
+	if (s->dirfd < 0)
+		return 0;
+	state_fname(domain, path + snprintf(path, sizeof(path), "%s/", STATE_FILES));
+	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	/* Records that the next locked event puts in the guests' files. */
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (fstatat(s->dirfd, other[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return 1;
+	/* Or a domains/ that is no directory, which state_load refuses: not silently. */
+	return fstatat(s->dirfd, STATE_FILES, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode);
 }
 
 /*
- * Reads every guest's file, in the order of their names: a FIFO two ends
- * record is then shown as the same one's whatever order the files were made in.
+ * Reads the guests' files not read yet, in the order of their names: a FIFO
+ * two ends record is then shown as the same one's whatever order the files
+ * were made in.
  */
 int
 state_load_all(struct state *s, char *msg, size_t msglen)
 {
 	struct dirent **d = NULL;
-	int fd, i, e, n = -1;
+	int fd, i, e, n = -1, done = s->all || s->error != NULL;
 
 	s->all = 1;
-	if (s->legacy || s->dirfd < 0)
-		return 0;
-	fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		n = scandirat(fd, ".", &d, not_dot, alphasort);
-		e = errno;
-		close(fd);
-		errno = e;
+	if (!done && !s->legacy && s->dirfd >= 0) {
+		fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			n = scandirat(fd, ".", &d, NULL, alphasort);
+			e = errno;
+			close(fd);
+			errno = e;
+		}
+		/* No domains/ yet holds no records; one that cannot be read is not an empty one. */
+		if (n < 0 && errno != ENOENT)
+			s->error = xasprintf("%s/%s: %s", s->dir, STATE_FILES, strerror(errno));
+		for (i = 0; i < n; i++) {
+			if (s->error == NULL && d[i]->d_name[0] != '.')
+				(void)load_file(s, d[i]->d_name);
+			free(d[i]);
+		}
+		free(d);
 	}
-	/* No domains/ yet holds no records; one that cannot be read is not an empty one. */
-	if (n < 0 && errno != ENOENT && s->error == NULL)
-		s->error = xasprintf("%s/%s: %s", s->dir, STATE_FILES, strerror(errno));
-	for (i = 0; i < n; i++) {
-		if (s->error == NULL)
-			(void)load_file(s, d[i]->d_name);
-		free(d[i]);
-	}
-	free(d);
 	if (s->error == NULL)
-		return 0;
-	snprintf(msg, msglen, "%s", s->error);
+		return !done;
+	if (msg != NULL)
+		snprintf(msg, msglen, "%s", s->error);
 	return -1;
-}
-
-int
-state_load_rest(struct state *s)
-{
-	char msg[PATH_MAX + 256];
-
-	return !s->all && s->error == NULL && state_load_all(s, msg, sizeof(msg)) == 0;
 }
 
 /*
@@ -206,24 +216,6 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 		return -1;
 	}
 	FAULT_POINT("state_save: after rename");
-	return 0;
-}
-
-/* Replaces domains/NAME with f's records, or removes it when it has none. */
-static int
-write_file(struct state *s, struct state_file *f, char *msg, size_t msglen)
-{
-	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
-
-	snprintf(path, sizeof(path), "%s/%s", STATE_FILES, f->name);
-	if (f->r.nends > 0) {
-		if (write_records(s, path, &f, 1, msg, msglen) < 0)
-			return -1;
-	} else if (unlinkat(s->dirfd, path, 0) < 0 && errno != ENOENT) {
-		snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
-		return -1;
-	}
-	f->changed = 0;
 	return 0;
 }
 
@@ -275,16 +267,29 @@ retire_legacy(struct state *s)
 int
 state_save(struct state *s, char *msg, size_t msglen)
 {
+	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
 	const char *failed = NULL;
+	struct state_file *f;
 	size_t i;
 
 	if (s->error != NULL) {
 		snprintf(msg, msglen, "%s", s->error);
 		return -1;
 	}
-	for (i = 0; i < s->nfiles; i++)
-		if (s->files[i]->changed && write_file(s, s->files[i], msg, msglen) < 0)
+	/* Each changed guest's file is replaced whole, or removed when it has no ends left. */
+	for (i = 0; i < s->nfiles; i++) {
+		f = s->files[i];
+		if (!f->changed)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", STATE_FILES, f->name);
+		if (f->r.nends > 0 && write_records(s, path, &f, 1, msg, msglen) < 0)
 			return -1;
+		if (f->r.nends == 0 && unlinkat(s->dirfd, path, 0) < 0 && errno != ENOENT) {
+			snprintf(msg, msglen, "%s/%s: %s", s->dir, path, strerror(errno));
+			return -1;
+		}
+		f->changed = 0;
+	}
 	/* In the guests' files now: the layout of before, or the intent, goes. */
 	if (s->legacy)
 		failed = retire_legacy(s);
@@ -334,13 +339,12 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 static void
 on_alarm(int sig)
 {
-	(void)sig;
 }
 
 int
 state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 {
-	struct sigaction sa, old;
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct stat st;
 	int r, e;
 
@@ -353,8 +357,6 @@ state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen)
 	if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	/* Wait, but never forever: a hook must not hang libvirt. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	alarm(timeout);

@@ -128,7 +128,10 @@ int	state_lock(struct state *s, unsigned timeout, char *msg, size_t msglen);
  * Guests' files are read when a lookup needs them. 0, or -1 with a reason in msg.
  */
 int	state_load(struct state *s, char *msg, size_t msglen);
-/* Reads every guest's file (status). */
+/*
+ * Reads the guests' files not read yet, once: 1 when it read them now, 0 when
+ * they were; -1 with a reason in s->error (and in msg, unless NULL).
+ */
 int	state_load_all(struct state *s, char *msg, size_t msglen);
 /* Reads the file of guest domain once (missing: empty); NULL when it cannot (s->error). */
 struct state_file *state_file_of(struct state *s, const char *domain);
@@ -184,13 +187,9 @@ int	state_is_pending(struct state *s, const char *domain, const char *path);
 #define STATE_LINKS_INTENT	"links/.intent"	/* its intent, moved in to go with it */
 #define STATE_LINKS_OLD		"links.old"	/* links/, renamed away once read */
 
-/* The file name of a guest or a base name: escaped, and hashed if too long. */
-void	state_fname(const char *s, char out[NAME_MAX + 1]);
-/* Adds the records of file path (in state_dir) to r: 0; 1 when there is none; -1, msg. */
+/* Adds the records of file path (in state_dir) to r: 1; 0 when there is none; -1, msg. */
 int	state_read_records(struct state *s, const char *path, struct state_records *r,
 	    char *msg, size_t msglen);
-/* Reads the files not read yet, once: nonzero when it did (a failure is in s->error). */
-int	state_load_rest(struct state *s);
 /* Removes directory path (in dirfd) with what is in it, depth levels deep. */
 void	state_remove_tree(int dirfd, const char *path, int depth);
 

@@ -131,11 +131,7 @@ codec_encode_ends(FILE *f, const struct state_records *r)
 static int
 hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 /* Decodes the next field of *cur in place; NULL when there is none or it is bad. */

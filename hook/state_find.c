@@ -1,5 +1,4 @@
 /* state_find.c: the records in memory, found and changed; see state.h. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,45 +48,33 @@ state_find_end(struct state *s, const char *link, const char *domain)
 	return NULL;
 }
 
-/* An end that has FIFO st: any, or (base set) the end at that place, under its name k. */
-struct query {
-	const struct stat	*st;
-	const struct timespec	*birth;
-	dev_t			 dir_dev;
-	ino_t			 dir_ino;
-	const char		*base;
-	int			 k;
-};
-
-/* Whether e is what q seeks; *k: under which of its names it has the FIFO. */
-static int
-matches(const struct state_end *e, const struct query *q, int *k)
-{
-	if (q->base != NULL && (e->dir_dev != q->dir_dev || e->dir_ino != q->dir_ino ||
-	    strcmp(strrchr(e->path, '/') + 1, q->base) != 0))
-		return 0;
-	for (*k = 0; *k < 2; (*k)++)
-		if ((q->base == NULL || *k == q->k) && state_end_has(e, *k, q->st, q->birth))
-			return 1;
-	return 0;
-}
-
 /*
- * The files loaded first: this guest's and its peers', where a name's FIFO
- * is recorded unless something is amiss (a crash, a misconfiguration). Only
- * then is every guest's file read.
+ * The end that has FIFO st under its name *k: at base in directory
+ * dir_dev/dir_ino when base is set, else any end under any name (*k then says
+ * which). The files loaded first: this guest's and its peers', where a name's
+ * FIFO is recorded unless something is amiss (a crash, a misconfiguration).
+ * Only then is every guest's file read.
  */
 static struct state_end *
-search(struct state *s, const struct query *q, int *k)
+search(struct state *s, const struct stat *st, const struct timespec *birth,
+    const char *base, dev_t dir_dev, ino_t dir_ino, int *k)
 {
+	struct state_end *e;
+	int want = base != NULL ? *k : -1;
 	size_t i, j;
 
 	do {
 		for (i = 0; i < s->nfiles; i++)
-			for (j = 0; j < s->files[i]->r.nends; j++)
-				if (matches(s->files[i]->r.ends[j], q, k))
-					return s->files[i]->r.ends[j];
-	} while (state_load_rest(s));
+			for (j = 0; j < s->files[i]->r.nends; j++) {
+				e = s->files[i]->r.ends[j];
+				if (base != NULL && (e->dir_dev != dir_dev || e->dir_ino != dir_ino ||
+				    strcmp(strrchr(e->path, '/') + 1, base) != 0))
+					continue;
+				for (*k = 0; *k < 2; (*k)++)
+					if ((want < 0 || *k == want) && state_end_has(e, *k, st, birth))
+						return e;
+			}
+	} while (state_load_all(s, NULL, 0) > 0);
 	return NULL;
 }
 
@@ -95,7 +82,7 @@ struct state_end *
 state_end_at(struct state *s, dev_t dir_dev, ino_t dir_ino, const char *base, int k,
     const struct stat *st, const struct timespec *birth)
 {
-	return search(s, &(struct query){ st, birth, dir_dev, dir_ino, base, k }, &(int){ 0 });
+	return search(s, st, birth, base, dir_dev, dir_ino, &k);
 }
 
 struct state_end *
@@ -123,27 +110,6 @@ state_set_end(struct state *s, const char *link, const char *domain,
 		memset(e->fifo, 0, sizeof(e->fifo));
 	}
 	return e;
-}
-
-int
-state_has_domain(struct state *s, const char *domain)
-{
-	const char *other[] = { STATE_INTENT, STATE_LEGACY_FILE, STATE_LEGACY_LINKS };
-	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
-	struct stat st;
-	size_t i;
-
-	if (s->dirfd < 0)
-		return 0;
-	state_fname(domain, path + snprintf(path, sizeof(path), "%s/", STATE_FILES));
-	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return 1;
-	/* Records that the next locked event puts in the guests' files. */
-	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (fstatat(s->dirfd, other[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
-			return 1;
-	/* Or a domains/ that is no directory, which state_load refuses: not silently. */
-	return fstatat(s->dirfd, STATE_FILES, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode);
 }
 
 size_t
@@ -217,7 +183,7 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 const struct state_end *
 state_owner(struct state *s, const struct stat *st, const struct timespec *birth, int *k)
 {
-	return search(s, &(struct query){ st, birth, 0, 0, NULL, 0 }, k);
+	return search(s, st, birth, NULL, 0, 0, k);
 }
 
 /* A FIFO is made for one link, and an event loads the files of both ends of each of its links. */

@@ -99,12 +99,10 @@ read_spread(struct state *s, const char *path, int replace, char *msg, size_t ms
 	struct state_records r = { 0 };
 	int rc = state_read_records(s, path, &r, msg, msglen);
 
-	if (rc != 0) {
-		records_free(&r);
-		return rc < 0 ? -1 : 0;
-	}
-	spread(s, &r, replace);
-	return 1;
+	if (rc > 0)
+		spread(s, &r, replace);
+	records_free(&r);
+	return rc;
 }
 
 static int

@@ -28,7 +28,7 @@ MUTANTS = [
     ("place-identity", "ends are compared by directory and name, not by spelling",
      "hook/wire_prepare.c", "\t\tif (pl->d[k].mine.exists)\n\t\t\te = state_end_at(", "\t\tif (0)\n\t\t\te = state_end_at(", 1),
     ("lookup-everywhere", "a FIFO no file loaded records is sought in every guest's file",
-     "hook/state_find.c", "\t} while (state_load_rest(s));", "\t} while (0);", 1),
+     "hook/state_find.c", "\t} while (state_load_all(s, NULL, 0) > 0);", "\t} while (0);", 1),
     ("release-peers", "release reads the peers' files too: a FIFO's last name takes every record of it along",
      "hook/wire_release.c", "\t\tfor (j = 0; r[i].l != NULL && j < r[i].l->nends; j++)",
      "\t\tfor (j = 0; 0 && r[i].l != NULL && j < r[i].l->nends; j++)", 1),
