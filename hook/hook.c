@@ -118,13 +118,12 @@ on_migrate(const char *config, const char *domain)
 	int rc = 0;
 
 	n = config_load(config, &p) == 0 ? p.nlinks : 0;
-	for (i = 0; i < n; i++) {
-		if (!pairs_end_of(&p.links[i], domain, NULL))
-			continue;
-		log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",
-		    domain, p.links[i].name);
-		rc = 1;
-	}
+	for (i = 0; i < n; i++)
+		if (pairs_end_of(&p.links[i], domain, NULL)) {
+			log_error("guest %s: link %s: a linked guest cannot migrate: its peer's FIFOs are on the host it comes from; shut it down there and start it here",
+			    domain, p.links[i].name);
+			rc = 1;
+		}
 	pairs_free(&p);
 	return rc;
 }

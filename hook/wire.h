@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "domain.h"
+#include "log.h"
 #include "pairs.h"
 #include "state.h"
 
@@ -37,7 +38,7 @@ int	wire_plan_prepare(const char *domain, const struct domain *xml,
 int	wire_plan_release(const char *domain, const struct pairs *p,
 	    enum wire_mode m, struct wiring **w);
 
-/* Takes the steps of a plan made with WIRE_ACT: 0, or 1 after reporting. */
+/* Takes the steps of a plan made with WIRE_ACT that refused nothing: 0, or 1 after reporting. */
 int	wire_apply(struct wiring *w);
 
 /* One line a step: mkfifo PATH, link EXISTING NEW, unlink PATH, drain PATH. */
@@ -131,9 +132,9 @@ void	add_step(struct wiring *w, enum step_op op, struct port_plan *pl, int k);
 /* Opens state_dir (made if missing when create and WIRE_ACT), locked for
  * WIRE_ACT, and loads it: 0; 1 when there is none; -1 after reporting. */
 int	open_state(struct wiring *w, enum wire_mode m, int create);
-/* Reports the state's error, if any, as one of the event's errors: 1; else 0. */
-int	state_failed(struct wiring *w);
-/* Reports msg about w->domain as one of the event's errors: 1. */
+/* Logs one of the event's errors: the event fails. */
+#define wire_error(w, ...)	(log_error(__VA_ARGS__), (w)->errors++)
+/* Reports msg (NULL: nothing to report, 0) about w->domain as one of the event's errors: 1. */
 int	guest_error(struct wiring *w, const char *msg);
 
 #endif

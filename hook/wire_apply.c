@@ -138,13 +138,11 @@ wire_apply(struct wiring *w)
 	size_t i;
 
 	if (w->s.lockfd < 0)		/* nothing of this guest's in the state */
-		return w->errors ? 1 : 0;
+		return 0;
 	if (w->nsteps > 0 || !w->release) {
 		record_intent(w);
 		if (state_save_intent(&w->s, msg, sizeof(msg)) < 0)
-			guest_error(w, msg);
-		if (w->errors)
-			return 1;
+			return guest_error(w, msg);
 	}
 	for (i = 0; i < w->nsteps; i++)
 		take_step(w, &w->steps[i]);

@@ -93,9 +93,8 @@ check_distinct(struct wiring *w, int by_place)
 	for (i = 1; i < n; i++) {
 		if (cmp(&v[i], &v[i - 1]) != 0)
 			continue;
-		log_error(PL_FMT "%s: also the path of port %s (link %s)",
+		wire_error(w, PL_FMT "%s: also the path of port %s (link %s)",
 		    PL_ARGS(w, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link);
-		w->errors++;
 	}
 	free(v);
 }
@@ -143,12 +142,11 @@ refuse_unrecorded(struct wiring *w, const struct port_plan *pl, const struct nam
 	if (adoptable(w, n, pl->link, k))
 		return 0;
 	if ((owner = state_owner(&w->s, &n->st, &n->birth, &owner_k)) != NULL)
-		log_error(PL_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
+		wire_error(w, PL_FMT "%s: is another name of guest %s's FIFO %s%s (link %s); left alone",
 		    PL_ARGS(w, pl), n->full, owner->domain, owner->path, fifo_suffix[owner_k],
 		    owner->link);
 	else
-		log_error(PL_FMT "%s: %s", PL_ARGS(w, pl), n->full, what_is(&n->st));
-	w->errors++;
+		wire_error(w, PL_FMT "%s: %s", PL_ARGS(w, pl), n->full, what_is(&n->st));
 	return 1;
 }
 
@@ -167,10 +165,9 @@ check_place(struct wiring *w, const struct port_plan *pl, const struct state_end
 	if (e == NULL || e == own)
 		return 0;
 	if (strcmp(e->link, pl->link) == 0 && strcmp(e->domain, pl->peer_domain) == 0)
-		log_error(WIRE_SAME_PATH, w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
+		wire_error(w, WIRE_SAME_PATH, w->domain, pl->link, pl->port, pl->path, pl->peer_domain);
 	else
-		log_error(WIRE_IN_USE, w->domain, pl->link, pl->port, pl->path, e->domain, e->link);
-	w->errors++;
+		wire_error(w, WIRE_IN_USE, w->domain, pl->link, pl->port, pl->path, e->domain, e->link);
 	return -1;
 }
 
@@ -191,9 +188,8 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *own, i
 			add_step(w, STEP_MKFIFO, pl, k);
 		n->keep = n->exists;
 	} else if (peer->dir->st.st_dev != n->dir->st.st_dev) {
-		log_error(WIRE_TWO_FS, w->domain, pl->link, pl->port, n->full, pl->peer_domain,
+		wire_error(w, WIRE_TWO_FS, w->domain, pl->link, pl->port, n->full, pl->peer_domain,
 		    peer->full);
-		w->errors++;
 	} else if (n->exists && fs_same(&n->st, &peer->st)) {
 		n->keep = 1;
 	} else {
@@ -214,8 +210,7 @@ plan_link(struct wiring *w, struct port_plan *pl)
 	/* Both names are in one directory: it serves both or neither. */
 	if (name_init(w, &pl->d[0].mine, pl->path, fifo_suffix[0]) < 0 ||
 	    name_init(w, &pl->d[1].mine, pl->path, fifo_suffix[1]) < 0) {
-		log_error(PL_FMT "%s", PL_ARGS(w, pl), pl->d[0].mine.dir->error);
-		w->errors++;
+		wire_error(w, PL_FMT "%s", PL_ARGS(w, pl), pl->d[0].mine.dir->error);
 		return;
 	}
 	own = state_find_end(&w->s, pl->link, w->domain);
@@ -245,5 +240,5 @@ wire_plan_prepare(const char *domain, const struct domain *xml, const struct pai
 	for (i = 0; i < w->nplans; i++)
 		plan_link(w, &w->plans[i]);
 	check_distinct(w, 1);
-	return state_failed(w) || w->errors ? 1 : 0;
+	return guest_error(w, w->s.error) || w->errors ? 1 : 0;
 }

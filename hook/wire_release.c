@@ -33,7 +33,6 @@ plan_name(struct wiring *w, struct port_plan *pl, const struct state_end *e, int
 }
 
 struct ranked {
-	size_t			 rank;	/* where its link is in pairs.ini, or after all of it */
 	struct state_end	*e;
 	const struct link	*l;	/* its link in pairs.ini, or NULL */
 };
@@ -49,8 +48,10 @@ cmp_ranked(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
-	return x->rank != y->rank ? (x->rank > y->rank) - (x->rank < y->rank) :
-	    strcmp(x->e->link, y->e->link);
+	/* Links are in pairs.ini's order in p->links; those not in it come last. */
+	if (x->l != y->l)
+		return x->l == NULL ? 1 : y->l == NULL || x->l < y->l ? -1 : 1;
+	return strcmp(x->e->link, y->e->link);
 }
 
 /*
@@ -72,8 +73,7 @@ order_by_pairs(const struct pairs *p, struct state_end **v, size_t n)
 	for (i = 0; i < n; i++) {
 		key.name = v[i]->link;
 		hit = bsearch(&k, byname, p->nlinks, sizeof(*byname), cmp_link_name);
-		r[i] = (struct ranked){ hit != NULL ? (size_t)(*hit - p->links) : p->nlinks, v[i],
-		    hit != NULL ? *hit : NULL };
+		r[i] = (struct ranked){ v[i], hit != NULL ? *hit : NULL };
 	}
 	qsort(r, n, sizeof(*r), cmp_ranked);
 	free(byname);
@@ -118,5 +118,5 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 	}
 	free(r);
 	free(ends);
-	return state_failed(w) || w->errors ? 1 : 0;
+	return guest_error(w, w->s.error) || w->errors ? 1 : 0;
 }

@@ -128,16 +128,11 @@ open_state(struct wiring *w, enum wire_mode m, int create)
 }
 
 int
-state_failed(struct wiring *w)
-{
-	return w->s.error != NULL ? guest_error(w, w->s.error) : 0;
-}
-
-int
 guest_error(struct wiring *w, const char *msg)
 {
-	log_error("guest %s: %s", w->domain, msg);
-	w->errors++;
+	if (msg == NULL)
+		return 0;
+	wire_error(w, "guest %s: %s", w->domain, msg);
 	return 1;
 }
 
