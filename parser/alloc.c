@@ -1,4 +1,5 @@
 /* alloc.c: see alloc.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,17 +87,11 @@ read_all(int fd, size_t limit, size_t *len)
 	return NULL;
 }
 
-static int
-is_control(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f;
-}
-
 int
 text_has_control(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if (is_control(*s))
+		if (iscntrl((unsigned char)*s))
 			return 1;
 	return 0;
 }
@@ -105,7 +100,7 @@ void
 text_scrub(char *s)
 {
 	for (; *s != '\0'; s++)
-		if (is_control(*s))
+		if (iscntrl((unsigned char)*s))
 			*s = '?';
 }
 

@@ -2,10 +2,10 @@
  * alloc.h (alloc.c): memory that cannot fail silently, whole files, and the
  * byte checks of names and paths from XML, pairs.ini or a file name.
  *
- * Memory that cannot fail silently. When even the few kilobytes the
- * hook needs cannot be had, there is nothing sensible left to do: these print
- * one line and exit 1 (on prepare, that stops the guest's start) rather than
- * give every caller an error path it could never test.
+ * When even the few kilobytes the hook needs cannot be had, there is nothing
+ * sensible left to do: the x functions print one line and exit 1 (on prepare,
+ * that stops the guest's start) rather than give every caller an error path
+ * it could never test.
  */
 #ifndef VSERLINK_ALLOC_H
 #define VSERLINK_ALLOC_H
@@ -36,7 +36,7 @@ char	*read_all(int fd, size_t limit, size_t *len);
 	}								\
 } while (0)
 
-/* Nonzero when s holds a control byte (below 0x20, or 0x7f). */
+/* Nonzero when s holds a control byte (C locale: below 0x20, or 0x7f). */
 int	text_has_control(const char *s);
 /* Replaces every control byte of s with '?', so a message stays one line. */
 void	text_scrub(char *s);

@@ -100,6 +100,7 @@ top_selinux(struct domain *d, const struct sax *s)
 	free(relabel);
 }
 
+/* Each start tag at an in_* flag's depth sets the flag anew: none outlives its element. */
 static void
 on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned line)
 {
@@ -127,6 +128,7 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned lin
 			w->dev.p.line = line;
 		}
 	} else if (depth == 4 && w->dev.kind != 0) {
+		w->dev.in_source = 0;
 		if (strcmp(el, "source") == 0 && w->dev.p.path == NULL) {
 			/* Some chardev types carry several <source> (udp); the pipe has one. */
 			w->dev.p.path = sax_attr(s, "path");
@@ -137,8 +139,9 @@ on_start(struct sax *s, void *user, unsigned depth, const char *el, unsigned lin
 			w->dev.target_type = sax_attr(s, "type");
 			w->dev.target_name = sax_attr(s, "name");
 		}
-	} else if (depth == 5 && w->dev.in_source && strcmp(el, "seclabel") == 0) {
-		w->dev.in_seclabel = sax_attr_is(s, "model", "selinux");
+	} else if (depth == 5) {
+		w->dev.in_seclabel = w->dev.in_source && strcmp(el, "seclabel") == 0 &&
+		    sax_attr_is(s, "model", "selinux");
 		if (w->dev.in_seclabel && sax_attr_is(s, "relabel", "no"))
 			w->dev.p.selinux_relabel_off = 1;
 	} else if (depth == 6 && w->dev.in_seclabel && strcmp(el, "label") == 0 &&
@@ -152,19 +155,12 @@ on_end(void *user, unsigned depth, const char *text)
 {
 	struct walk *w = user;
 
-	if (depth == 2) {
-		if (text != NULL)	/* only <name>'s is gathered at this depth */
-			w->d->name = xstrdup(text);
-		w->in_devices = w->in_dac_seclabel = 0;
-	} else if (depth == 3 && w->dev.kind != 0) {
+	if (depth == 2 && text != NULL)	/* only <name>'s is gathered at this depth */
+		w->d->name = xstrdup(text);
+	else if (depth == 3 && w->dev.kind != 0)
 		end_device(w);
-	} else if (depth == 4) {
-		w->dev.in_source = 0;
-	} else if (depth == 5) {
-		w->dev.in_seclabel = 0;
-	} else if (depth == 6 && text != NULL) {
+	else if (depth == 6 && text != NULL)
 		w->dev.p.selinux_label = xstrdup(text);
-	}
 }
 
 static int
@@ -258,10 +254,6 @@ on_caps_end(void *user, unsigned depth, const char *text)
 		w->models |= CAPS_SELINUX;
 	else if (text != NULL && strcmp(text, "apparmor") == 0)
 		w->models |= CAPS_APPARMOR;
-	else if (depth == 3)
-		w->in_secmodel = 0;
-	else if (depth == 2)
-		w->in_host = 0;
 }
 
 int

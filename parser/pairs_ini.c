@@ -27,15 +27,6 @@
 #define is_comment(c)	((c) == ';' || (c) == '#')
 #define LINK_BACKLOG_KEY "backlog"	/* the one key of a link section that is not a guest */
 
-struct parse {
-	struct pairs	*p;
-	const char	*buf;
-	size_t		 len, pos, links_cap;
-	unsigned	 line;		/* the line inih is handling */
-	enum { OUTSIDE, SETTINGS, LINK } in;
-	unsigned	 seen[5];	/* line of each setting, for duplicates */
-};
-
 static const char *
 backlog_of(const char *value, enum backlog *out)
 {
@@ -115,8 +106,15 @@ static const struct {
 	{ "backlog", set_backlog },
 };
 #define NSETTINGS	(sizeof(settings) / sizeof(*settings))
-_Static_assert(NSETTINGS == sizeof(((struct parse *)0)->seen) / sizeof(unsigned),
-    "struct parse has a line in seen for each setting");
+
+struct parse {
+	struct pairs	*p;
+	const char	*buf;
+	size_t		 len, pos, links_cap;
+	unsigned	 line;		/* the line inih is handling */
+	enum { OUTSIDE, SETTINGS, LINK } in;
+	unsigned	 seen[NSETTINGS];	/* line of each setting, for duplicates */
+};
 
 const char *
 pairs_setting_name(size_t i)

@@ -88,10 +88,9 @@ on_error(void *ctx, xmlErrorPtr error)
 
 /*
  * libxml2 raises some errors without the parser's context, such as a failed
- * encoding conversion ("input conversion failed ...", then "encoder
- * error"): they go to the thread's handlers, whose default writes to
- * stderr. During a parse those handlers keep the first for the message,
- * and write nothing.
+ * encoding conversion ("input conversion failed ...", then "encoder error"):
+ * they go to the thread's handlers, whose default writes to stderr. During a
+ * parse those handlers keep the first for the message, and write nothing.
  */
 static void
 on_global_error(void *ctx, xmlErrorPtr error)
@@ -127,10 +126,9 @@ parse_error(struct sax *s)
 	char msg[160] = "not well-formed";
 	int line = e ? e->line : 0;
 
-	if (e != NULL && e->message != NULL) {
+	if (e != NULL && e->message != NULL)
 		snprintf(msg, sizeof(msg), "%s", e->message);
-		one_line(msg);
-	}
+	one_line(msg);
 	one_line(s->detail);
 	if (s->detail[0] != '\0' && strcmp(s->detail, msg) != 0)
 		snprintf(s->err, s->errlen, "%s line %d: %s (%s)", s->h->what, line,
