@@ -92,15 +92,13 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
 static int
 listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	const char *c = list;
+	size_t len, n = strlen(name);
+	const char *c;
 
-	while (*c != '\0') {
-		if (strncmp(c, name, n) == 0 && (c[n] == '\n' || c[n] == '\0'))
+	for (c = list; *c != '\0'; c += len + (c[len] == '\n')) {
+		len = strcspn(c, "\n");
+		if (len == n && strncmp(c, name, n) == 0)
 			return 1;
-		if ((c = strchr(c, '\n')) == NULL)
-			break;
-		c++;
 	}
 	return 0;
 }
