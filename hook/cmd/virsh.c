@@ -24,16 +24,15 @@ find_virsh(void)
 	char *path = xstrdup(env != NULL && env[0] != '\0' ? env : "/usr/local/bin:/usr/bin:/bin");
 	char *dir, *save = NULL, *f = NULL;
 
-	for (dir = strtok_r(path, ":", &save); dir != NULL && f == NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
+	for (dir = strtok_r(path, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
 		/* An empty entry is the current directory: not for a root tool, nor a relative one. */
 		if (dir[0] != '/')
 			continue;
 		f = xasprintf("%s/virsh", dir);
-		if (access(f, X_OK) != 0) {
-			free(f);
-			f = NULL;
-		}
+		if (access(f, X_OK) == 0)
+			break;
+		free(f);
+		f = NULL;
 	}
 	free(path);
 	return f;
