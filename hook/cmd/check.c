@@ -41,7 +41,6 @@ static const char usage[] =
 struct guest {
 	char		*source;	/* for messages: a file, or virsh */
 	struct domain	 xml;
-	int		 linked;	/* pairs.ini concerns it */
 	int		 refused;	/* the hook would refuse its start */
 	size_t		 nports;	/* linked ports, when not refused */
 };
@@ -156,7 +155,6 @@ check_guest(struct check *c, struct guest *g)
 
 	if (!pairs_concerns(c->p, name))
 		return;
-	g->linked = 1;
 	if (pairs_refuses(c->p, name)) {
 		log_error("guest %s (%s): the hook refuses to start it until the errors in %s about it are fixed",
 		    name, g->source, c->p->path);
@@ -192,7 +190,7 @@ report(const struct check *c)
 	for (i = 0; i < c->ng; i++) {
 		const struct guest *g = &c->g[i];
 
-		if (!g->linked)
+		if (!pairs_concerns(c->p, g->xml.name))
 			printf("guest %s (%s): not linked\n", g->xml.name, g->source);
 		else if (!g->refused)
 			printf("guest %s (%s): %zu linked port%s can be wired\n", g->xml.name,

@@ -24,16 +24,15 @@ find_virsh(void)
 	char *path = xstrdup(env != NULL && env[0] != '\0' ? env : "/usr/local/bin:/usr/bin:/bin");
 	char *dir, *save = NULL, *f = NULL;
 
-	for (dir = strtok_r(path, ":", &save); dir != NULL && f == NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
+	for (dir = strtok_r(path, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
 		/* An empty entry is the current directory: not for a root tool, nor a relative one. */
 		if (dir[0] != '/')
 			continue;
 		f = xasprintf("%s/virsh", dir);
-		if (access(f, X_OK) != 0) {
-			free(f);
-			f = NULL;
-		}
+		if (access(f, X_OK) == 0)
+			break;
+		free(f);
+		f = NULL;
 	}
 	free(path);
 	return f;
@@ -92,15 +91,13 @@ run_virsh(const char *virsh, size_t *len, const char *a1, const char *a2,
 static int
 listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	const char *c = list;
+	size_t len, n = strlen(name);
+	const char *c;
 
-	while (*c != '\0') {
-		if (strncmp(c, name, n) == 0 && (c[n] == '\n' || c[n] == '\0'))
+	for (c = list; *c != '\0'; c += len + (c[len] == '\n')) {
+		len = strcspn(c, "\n");
+		if (len == n && strncmp(c, name, n) == 0)
 			return 1;
-		if ((c = strchr(c, '\n')) == NULL)
-			break;
-		c++;
 	}
 	return 0;
 }
