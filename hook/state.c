@@ -199,7 +199,7 @@ write_records(struct state *s, const char *path, struct state_file *const *f, si
 			close(fd);
 		return -1;
 	}
-	codec_encode_head(out);
+	fputs(STATE_MAGIC "\n", out);
 	for (i = 0; i < n; i++)
 		if (f[i]->changed)
 			codec_encode_ends(out, &f[i]->r);

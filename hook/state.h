@@ -89,10 +89,9 @@ struct state_end *records_end_of_name(struct state_records *r, const char *domai
 unsigned codec_decode(char *text, struct state_records *r);
 
 /*
- * A file: its first line, then r's ends and pending names; the records of
- * several files after one first line read back as one file.
+ * r's ends and pending names, the lines after a file's first (STATE_MAGIC);
+ * the records of several files after one first line read back as one file.
  */
-void	codec_encode_head(FILE *f);
 void	codec_encode_ends(FILE *f, const struct state_records *r);
 
 /* A guest's file, as loaded, and its records. */

@@ -94,12 +94,6 @@ records_end_of_name(struct state_records *r, const char *domain, const char *pat
 }
 
 void
-codec_encode_head(FILE *f)
-{
-	fputs(STATE_MAGIC "\n", f);
-}
-
-void
 codec_encode_ends(FILE *f, const struct state_records *r)
 {
 	size_t i;

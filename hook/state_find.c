@@ -175,9 +175,8 @@ state_end_set(struct state *s, struct state_end *e, int k, const struct stat *st
 
 	if (f != NULL)
 		f->changed = 1;
-	memset(&e->fifo[k], 0, sizeof(e->fifo[k]));
-	if (st != NULL)
-		e->fifo[k] = (struct state_fifo){ st->st_dev, st->st_ino, *birth };
+	e->fifo[k] = st != NULL ? (struct state_fifo){ st->st_dev, st->st_ino, *birth } :
+	    (struct state_fifo){ 0 };
 }
 
 const struct state_end *
