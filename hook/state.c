@@ -124,19 +124,17 @@ state_file_of(struct state *s, const char *domain)
 int
 state_has_domain(struct state *s, const char *domain)
 {
-	const char *other[] = { STATE_INTENT, STATE_LEGACY_FILE, STATE_LEGACY_LINKS };
 	char path[NAME_MAX + sizeof(STATE_FILES) + 1];
+	/* Its file, or records that the next locked event puts in the guests' files. */
+	const char *name[] = { path, STATE_INTENT, STATE_LEGACY_FILE, STATE_LEGACY_LINKS };
 	struct stat st;
 	size_t i;
 
 	if (s->dirfd < 0)
 		return 0;
 	state_fname(domain, path + snprintf(path, sizeof(path), "%s/", STATE_FILES));
-	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return 1;
-	/* Records that the next locked event puts in the guests' files. */
-	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (fstatat(s->dirfd, other[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+	for (i = 0; i < sizeof(name) / sizeof(name[0]); i++)
+		if (fstatat(s->dirfd, name[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
 			return 1;
 	/* Or a domains/ that is no directory, which state_load refuses: not silently. */
 	return fstatat(s->dirfd, STATE_FILES, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode);
