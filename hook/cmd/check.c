@@ -115,14 +115,13 @@ read_files(struct check *c, int argc, char **argv)
 		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
 		    (buf = read_all(fd, CMD_MAX_XML, &len)) == NULL) {
 			log_error("%s: %s", argv[i], strerror(errno));
-			if (fd >= 0)
-				close(fd);
 			c->errors++;
-			continue;
+		} else {
+			add_guest(c, xstrdup(argv[i]), buf, len);
+			free(buf);
 		}
-		close(fd);
-		add_guest(c, xstrdup(argv[i]), buf, len);
-		free(buf);
+		if (fd >= 0)
+			close(fd);
 	}
 }
 
