@@ -115,14 +115,13 @@ read_files(struct check *c, int argc, char **argv)
 		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
 		    (buf = read_all(fd, CMD_MAX_XML, &len)) == NULL) {
 			log_error("%s: %s", argv[i], strerror(errno));
-			if (fd >= 0)
-				close(fd);
 			c->errors++;
-			continue;
+		} else {
+			add_guest(c, xstrdup(argv[i]), buf, len);
+			free(buf);
 		}
-		close(fd);
-		add_guest(c, xstrdup(argv[i]), buf, len);
-		free(buf);
+		if (fd >= 0)
+			close(fd);
 	}
 }
 
@@ -208,28 +207,25 @@ report(const struct check *c)
 static int
 cmp_end_path(const void *a, const void *b)
 {
-	const struct checked_end *x = a, *y = b;
+	const struct checked_end *x = *(struct checked_end *const *)a;
+	const struct checked_end *y = *(struct checked_end *const *)b;
 	int r = fs_path_cmp(x->port->path, y->port->path);
 
-	/* Ties in the order the guests were given, for messages that do not vary. */
-	if (r == 0)
-		r = (x->g > y->g) - (x->g < y->g);
-	if (r == 0)
-		r = (x->l > y->l) - (x->l < y->l);
-	return r;
+	/* Ties in the order the ends were found (guests as given), for messages that do not vary. */
+	return r != 0 ? r : (x > y) - (x < y);
 }
 
 static void
 check_shared_paths(struct check *c)
 {
-	struct checked_end *v = xcalloc(c->nends, sizeof(*v));
+	struct checked_end **v = xcalloc(c->nends, sizeof(*v));
 	size_t i;
 
-	if (c->nends > 0)
-		memcpy(v, c->ends, c->nends * sizeof(*v));
+	for (i = 0; i < c->nends; i++)
+		v[i] = &c->ends[i];
 	qsort(v, c->nends, sizeof(*v), cmp_end_path);
 	for (i = 1; i < c->nends; i++) {
-		const struct checked_end *a = &v[i - 1], *b = &v[i];
+		const struct checked_end *a = v[i - 1], *b = v[i];
 
 		if (fs_path_cmp(a->port->path, b->port->path) != 0 || a->g == b->g ||
 		    a->attached || b->attached)
@@ -367,7 +363,6 @@ check_access(struct check *c, unsigned models, int known)
 	for (i = 0; i < c->nends; i++) {
 		struct checked_end *e = &c->ends[i];
 
-		/* The peer's port, when its XML is at hand. */
 		for (j = 0; j < c->nends && e->peer_port == NULL; j++)
 			if (c->ends[j].l == e->l && c->ends[j].g != e->g)
 				e->peer_port = c->ends[j].port;
@@ -389,9 +384,9 @@ int
 cmd_check(int argc, char **argv)
 {
 	char msg[PATH_MAX + 256];
-	struct check c = { 0 };
 	struct cmd_opts o;
 	struct pairs p;
+	struct check c = { .p = &p };
 	unsigned models;
 	size_t i;
 	int rc, known;
@@ -404,7 +399,6 @@ cmd_check(int argc, char **argv)
 		pairs_free(&p);
 		return 1;
 	}
-	c.p = &p;
 	if ((c.errors = (int)config_report_errors(&p, NULL)) == 0)
 		printf("%s: %zu link%s, no errors\n", o.config, p.nlinks, p.nlinks == 1 ? "" : "s");
 	/* The state as the hook would find it now; an unreadable one is the plan's to report. */
