@@ -219,9 +219,8 @@ int
 fs_lstat_birth(int dfd, const char *name, struct stat *st, struct timespec *birth)
 {
 	struct statx sx;
-	int flags = AT_SYMLINK_NOFOLLOW | (name[0] == '\0' ? AT_EMPTY_PATH : 0);
 
-	if (statx(dfd, name, flags, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
 		return -1;
 	*st = (struct stat){ .st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor),
 	    .st_ino = sx.stx_ino, .st_mode = sx.stx_mode, .st_nlink = sx.stx_nlink,

@@ -31,9 +31,9 @@ int	fs_open_dir(const char *dir, int create, char *msg, size_t msglen);
 int	fs_open_parent(const char *path, char *msg, size_t msglen);
 
 #define fs_lstat(dfd, name, st)	fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW)
-/* The same (name "" is dfd itself) and the birth time, {0, 0} where none is
- * kept: a freed inode number is soon reused, and only the birth time tells
- * that FIFO from the one vserlink made and recorded. */
+/* The same and the birth time, {0, 0} where none is kept: a freed inode
+ * number is soon reused, and only the birth time tells that FIFO from the one
+ * vserlink made and recorded. */
 int	fs_lstat_birth(int dfd, const char *name, struct stat *st,
 	    struct timespec *birth);
 int	fs_same(const struct stat *a, const struct stat *b);
