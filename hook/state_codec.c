@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fsops.h"
 #include "state.h"
 
 struct state_end *
@@ -87,7 +88,7 @@ records_end_of_name(struct state_records *r, const char *domain, const char *pat
 
 		len = strlen(e->path);
 		if (strcmp(e->domain, domain) == 0 && strncmp(path, e->path, len) == 0 &&
-		    (strcmp(path + len, ".in") == 0 || strcmp(path + len, ".out") == 0))
+		    (strcmp(path + len, fifo_suffix[0]) == 0 || strcmp(path + len, fifo_suffix[1]) == 0))
 			return e;
 	}
 	return NULL;
