@@ -183,13 +183,11 @@ domain_parse(const char *buf, size_t len, struct domain *out, char *err,
 	rc = sax_parse(buf, len, &(struct sax_handlers){ "domain XML", on_start, on_end },
 	    &w, err, errlen);
 	clear_device(&w.dev);
-	if (rc < 0) {
+	if (rc < 0)
 		domain_free(out);
-		return -1;
-	}
-	if (out->nports > 1)	/* qsort's array must not be NULL, even when empty */
+	else if (out->nports > 1)	/* qsort's array must not be NULL, even when empty */
 		qsort(out->ports, out->nports, sizeof(*out->ports), cmp_port);
-	return 0;
+	return rc;
 }
 
 const struct domain_port *

@@ -28,10 +28,8 @@ pairs_add_error(struct pairs *p, unsigned line, const char *domain, long link,
 		at--;
 	memmove(&p->errors[at + 1], &p->errors[at], (p->nerrors++ - at) * sizeof(*e));
 	e = &p->errors[at];
-	e->line = line;
-	e->domain = domain ? xstrdup(domain) : NULL;
-	e->link = link;
-	e->link2 = -1;
+	*e = (struct config_error){ .line = line, .domain = domain ? xstrdup(domain) : NULL,
+	    .link = link, .link2 = -1 };
 	va_start(ap, fmt);
 	if (vasprintf(&e->message, fmt, ap) < 0)
 		e->message = xstrdup("out of memory");

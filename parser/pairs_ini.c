@@ -39,9 +39,6 @@ backlog_of(const char *value, enum backlog *out)
 	return NULL;
 }
 
-/* A setting's parser: NULL, or why value is wrong ("NAME \"VALUE\" WHY"). */
-typedef const char *(*setting_fn)(struct settings *st, const char *v, unsigned line);
-
 static const char *
 set_state_dir(struct settings *st, const char *v, unsigned line)
 {
@@ -97,7 +94,8 @@ set_backlog(struct settings *st, const char *v, unsigned line)
 
 static const struct {
 	const char	*name;
-	setting_fn	 set;
+	/* NULL, or why value is wrong ("NAME \"VALUE\" WHY") */
+	const char	*(*set)(struct settings *st, const char *v, unsigned line);
 } settings[] = {
 	{ "state_dir", set_state_dir },
 	{ "owner", set_owner },
@@ -231,10 +229,8 @@ read_line(char *str, int num, void *stream)
 		section_line(ps, start + 1, close ? close : end);
 	if (msg != NULL)
 		line_error(ps, msg, start, delim);
-	if (msg != NULL || delim == NULL) {
-		start = ";";	/* what inih gets instead of a line it must not see */
-		end = start + 1;
-	}
+	if (msg != NULL || delim == NULL)
+		return strcpy(str, ";\n");	/* what inih gets instead of a line it must not see */
 	memcpy(str, start, (size_t)(end - start));
 	strcpy(str + (end - start), "\n");
 	return str;

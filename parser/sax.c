@@ -11,9 +11,6 @@
 #include "alloc.h"
 #include "sax.h"
 
-/* Never NOENT, DTDLOAD or RECOVER: entities stay text, no DTD is read. */
-#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-
 struct sax {
 	xmlParserCtxtPtr	 ctxt;
 	const struct sax_handlers *h;
@@ -141,10 +138,6 @@ int
 sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
     char *err, size_t errlen)
 {
-	/* Only these callbacks: no tree is built, no entity is resolved. */
-	xmlSAXHandler sax = { .initialized = XML_SAX2_MAGIC, .startElementNs = on_start,
-		.endElementNs = on_end, .characters = on_text, .serror = on_error,
-		.internalSubset = on_doctype };
 	struct sax s = { .h = h, .user = user, .err = err, .errlen = errlen };
 	xmlGenericErrorFunc generic = xmlGenericError;
 	void *generic_ctx = xmlGenericErrorContext;
@@ -161,8 +154,12 @@ sax_parse(const char *buf, size_t len, const struct sax_handlers *h, void *user,
 		snprintf(err, errlen, "cannot create an XML parser");
 		return -1;
 	}
-	xmlCtxtUseOptions(s.ctxt, XML_OPTIONS);
-	*s.ctxt->sax = sax;
+	/* Never NOENT, DTDLOAD or RECOVER: entities stay text, no DTD is read. */
+	xmlCtxtUseOptions(s.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	/* Only these callbacks: no tree is built, no entity is resolved. */
+	*s.ctxt->sax = (xmlSAXHandler){ .initialized = XML_SAX2_MAGIC, .startElementNs = on_start,
+		.endElementNs = on_end, .characters = on_text, .serror = on_error,
+		.internalSubset = on_doctype };
 	s.ctxt->userData = &s;
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
 	xmlSetStructuredErrorFunc(&s, on_global_error);
