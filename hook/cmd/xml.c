@@ -78,10 +78,7 @@ put_device(const char *port, const char *path, int selinux)
 		i++;
 	printf("<%s type='pipe'>\n  <source path='", kinds[i]);
 	put_escaped(path);
-	if (selinux)
-		fputs("'>\n    " SHARED_SECLABEL "\n  </source>\n", stdout);
-	else
-		fputs("'/>\n", stdout);
+	fputs(selinux ? "'>\n    " SHARED_SECLABEL "\n  </source>\n" : "'/>\n", stdout);
 	if (i == 3) {
 		fputs("  <target type='virtio' name='", stdout);
 		put_escaped(port);
