@@ -126,25 +126,6 @@ read_files(struct check *c, int argc, char **argv)
 }
 
 static void
-fetch_defined(struct check *c)
-{
-	struct virsh_xml *v;
-	size_t i, n;
-
-	if (virsh_fetch(c->p, &v, &n) < 0) {
-		log_error("no domain XML given and no virsh on $PATH: checked %s alone",
-		    c->p->path);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		add_guest(c, xasprintf("virsh dumpxml %s", v[i].name), v[i].xml, v[i].len);
-		free(v[i].name);
-		free(v[i].xml);
-	}
-	free(v);
-}
-
-static void
 check_guest(struct check *c, struct guest *g)
 {
 	const char *name = g->xml.name;
@@ -387,8 +368,9 @@ cmd_check(int argc, char **argv)
 	struct cmd_opts o;
 	struct pairs p;
 	struct check c = { .p = &p };
+	struct virsh_xml *v = NULL;
 	unsigned models;
-	size_t i;
+	size_t i, n = 0;
 	int rc, known;
 
 	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_SELINUX, usage, &o)) >= 0)
@@ -408,8 +390,14 @@ cmd_check(int argc, char **argv)
 	known = virsh_secmodels(o.selinux, &models) == 0;
 	if (optind < argc)
 		read_files(&c, argc - optind, argv + optind);
-	else
-		fetch_defined(&c);
+	else if (virsh_fetch(&p, &v, &n) < 0)
+		log_error("no domain XML given and no virsh on $PATH: checked %s alone", p.path);
+	for (i = 0; i < n; i++) {
+		add_guest(&c, xasprintf("virsh dumpxml %s", v[i].name), v[i].xml, v[i].len);
+		free(v[i].name);
+		free(v[i].xml);
+	}
+	free(v);
 	for (i = 0; i < c.ng; i++)
 		check_guest(&c, &c.g[i]);
 	check_shared_paths(&c);
