@@ -169,11 +169,9 @@ cmd_xml(int argc, char **argv)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
 
-	if ((rc = config_load(o.config, &p)) != 0) {
-		if (rc == 1)
-			log_error("%s: does not exist; write the links there first", o.config);
-		rc = 1;
-	} else if (config_report_errors(&p, domain) > 0) {
+	if ((rc = config_load(o.config, &p)) == 1)
+		log_error("%s: does not exist; write the links there first", o.config);
+	if (rc != 0 || config_report_errors(&p, domain) > 0) {
 		rc = 1;
 	} else if (!pairs_mentions(&p, domain)) {
 		log_error("guest %s: %s has no link for it", domain, o.config);
