@@ -64,7 +64,7 @@ struct check {
 	size_t			 ng;
 	struct checked_end	*ends;
 	size_t			 nends, ends_cap;
-	int			 errors;
+	int			 errors;	/* besides the guests refused */
 };
 
 static const struct guest *
@@ -143,10 +143,8 @@ check_guest(struct check *c, struct guest *g)
 		g->refused = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w) != 0;
 		wire_free(w);
 	}
-	if (g->refused) {
-		c->errors++;
+	if (g->refused)
 		return;
-	}
 	for (i = 0; i < c->p->nlinks; i++) {
 		const struct link *l = &c->p->links[i];
 
@@ -217,7 +215,6 @@ check_shared_paths(struct check *c)
 		else
 			log_error(WIRE_IN_USE, END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
 		b->g->refused = 1;
-		c->errors++;
 	}
 	free(v);
 }
@@ -265,7 +262,6 @@ check_file_systems(struct check *c)
 				free(peer);
 			}
 			b->g->refused = 1;
-			c->errors++;
 		}
 	}
 }
@@ -405,6 +401,7 @@ cmd_check(int argc, char **argv)
 	check_access(&c, models, known);
 	report(&c);
 	for (i = 0; i < c.ng; i++) {
+		c.errors += c.g[i].refused;
 		domain_free(&c.g[i].xml);
 		free(c.g[i].source);
 	}
