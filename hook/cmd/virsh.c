@@ -149,15 +149,13 @@ virsh_secmodels(int selinux, unsigned *models)
 {
 	char *virsh, *out, err[256];
 	size_t len;
-	int rc = -1;
+	int rc = 1;
 
 	*models = selinux == 'S' ? CAPS_SELINUX : 0;
 	if (selinux != 0)
 		return 0;
-	if ((virsh = find_virsh()) == NULL) {
-		errno = ENOENT;
+	if ((virsh = find_virsh()) == NULL)
 		return -1;
-	}
 	if ((out = run_virsh(virsh, &len, "capabilities", NULL, NULL, NULL)) == NULL)
 		log_warning("virsh capabilities failed: libvirt's security model is not known");
 	else if (caps_parse(out, len, models, err, sizeof(err)) < 0)
@@ -166,7 +164,5 @@ virsh_secmodels(int selinux, unsigned *models)
 		rc = 0;
 	free(out);
 	free(virsh);
-	if (rc < 0)
-		errno = EIO;
 	return rc;
 }

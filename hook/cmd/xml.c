@@ -2,7 +2,6 @@
  * xml.c: "vserlink xml", the devices to paste into "virsh edit DOMAIN" (vserlink(8)).
  * The default DIR is on /run so the FIFOs vanish with the hook's state after a host crash.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,8 +177,8 @@ cmd_xml(int argc, char **argv)
 		rc = 1;
 	} else {
 		/* Unknown is written as neither SELinux nor AppArmor, and said. */
-		if (virsh_secmodels(o.selinux, &models) < 0)
-			log_warning("%s", errno == ENOENT ? "no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)" :
+		if ((rc = virsh_secmodels(o.selinux, &models)) != 0)
+			log_warning("%s", rc < 0 ? "no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)" :
 			    "wrote the XML for a host whose libvirt does not run SELinux (--selinux writes it for one that does)");
 		rc = print_links(&p, domain, o.dir, models) > 0;
 	}
