@@ -108,8 +108,6 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 	char *virsh, *list;
 	size_t i, j, k, len;
 
-	*out = NULL;
-	*n = 0;
 	if ((virsh = find_virsh()) == NULL)
 		return -1;
 	if ((list = run_virsh(virsh, &len, "list", "--all", "--name", NULL)) == NULL) {
