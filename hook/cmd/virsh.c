@@ -127,14 +127,12 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 				continue;
 			if (!listed(list, d)) {
 				log_warning("guest %s: libvirt has no such guest; its links were not checked", d);
-				continue;
-			}
-			if ((xml = run_virsh(virsh, &len, "dumpxml", "--inactive", "--domain", d)) == NULL) {
+			} else if ((xml = run_virsh(virsh, &len, "dumpxml", "--inactive", "--domain", d)) == NULL) {
 				log_warning("guest %s: virsh dumpxml failed; its links were not checked", d);
-				continue;
+			} else {
+				*out = xreallocarray(*out, *n + 1, sizeof(**out));
+				(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 			}
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 		}
 	}
 	free(list);
