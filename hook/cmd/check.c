@@ -64,7 +64,7 @@ struct check {
 	size_t			 ng;
 	struct checked_end	*ends;
 	size_t			 nends, ends_cap;
-	int			 errors;
+	int			 errors;	/* besides the guests refused */
 };
 
 static const struct guest *
@@ -126,25 +126,6 @@ read_files(struct check *c, int argc, char **argv)
 }
 
 static void
-fetch_defined(struct check *c)
-{
-	struct virsh_xml *v;
-	size_t i, n;
-
-	if (virsh_fetch(c->p, &v, &n) < 0) {
-		log_error("no domain XML given and no virsh on $PATH: checked %s alone",
-		    c->p->path);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		add_guest(c, xasprintf("virsh dumpxml %s", v[i].name), v[i].xml, v[i].len);
-		free(v[i].name);
-		free(v[i].xml);
-	}
-	free(v);
-}
-
-static void
 check_guest(struct check *c, struct guest *g)
 {
 	const char *name = g->xml.name;
@@ -162,10 +143,8 @@ check_guest(struct check *c, struct guest *g)
 		g->refused = wire_plan_prepare(name, &g->xml, c->p, WIRE_LOOK, &w) != 0;
 		wire_free(w);
 	}
-	if (g->refused) {
-		c->errors++;
+	if (g->refused)
 		return;
-	}
 	for (i = 0; i < c->p->nlinks; i++) {
 		const struct link *l = &c->p->links[i];
 
@@ -236,7 +215,6 @@ check_shared_paths(struct check *c)
 		else
 			log_error(WIRE_IN_USE, END_ARGS(b), b->port->path, a->g->xml.name, a->l->name);
 		b->g->refused = 1;
-		c->errors++;
 	}
 	free(v);
 }
@@ -284,7 +262,6 @@ check_file_systems(struct check *c)
 				free(peer);
 			}
 			b->g->refused = 1;
-			c->errors++;
 		}
 	}
 }
@@ -387,8 +364,9 @@ cmd_check(int argc, char **argv)
 	struct cmd_opts o;
 	struct pairs p;
 	struct check c = { .p = &p };
+	struct virsh_xml *v = NULL;
 	unsigned models;
-	size_t i;
+	size_t i, n = 0;
 	int rc, known;
 
 	if ((rc = cmd_getopt(argc, argv, CMD_OPTS_SELINUX, usage, &o)) >= 0)
@@ -408,8 +386,14 @@ cmd_check(int argc, char **argv)
 	known = virsh_secmodels(o.selinux, &models) == 0;
 	if (optind < argc)
 		read_files(&c, argc - optind, argv + optind);
-	else
-		fetch_defined(&c);
+	else if (virsh_fetch(&p, &v, &n) < 0)
+		log_error("no domain XML given and no virsh on $PATH: checked %s alone", p.path);
+	for (i = 0; i < n; i++) {
+		add_guest(&c, xasprintf("virsh dumpxml %s", v[i].name), v[i].xml, v[i].len);
+		free(v[i].name);
+		free(v[i].xml);
+	}
+	free(v);
 	for (i = 0; i < c.ng; i++)
 		check_guest(&c, &c.g[i]);
 	check_shared_paths(&c);
@@ -417,6 +401,7 @@ cmd_check(int argc, char **argv)
 	check_access(&c, models, known);
 	report(&c);
 	for (i = 0; i < c.ng; i++) {
+		c.errors += c.g[i].refused;
 		domain_free(&c.g[i].xml);
 		free(c.g[i].source);
 	}

@@ -54,10 +54,10 @@ struct virsh_xml {
 	size_t	 len;
 };
 
-/* The XML of every defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
+/* Appends the XML of each defined guest pairs.ini links: -1 without virsh, else 0 (warns per miss). */
 int	virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n);
 /* The host's CAPS_* models: from selinux (cmd_opts) if set, else "virsh capabilities";
- * -1 when unknown: errno ENOENT without virsh on $PATH, else EIO after a warning. */
+ * when unknown, -1 without virsh on $PATH, else 1 after a warning. */
 int	virsh_secmodels(int selinux, unsigned *models);
 
 #endif

@@ -108,8 +108,6 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 	char *virsh, *list;
 	size_t i, j, k, len;
 
-	*out = NULL;
-	*n = 0;
 	if ((virsh = find_virsh()) == NULL)
 		return -1;
 	if ((list = run_virsh(virsh, &len, "list", "--all", "--name", NULL)) == NULL) {
@@ -129,14 +127,12 @@ virsh_fetch(const struct pairs *p, struct virsh_xml **out, size_t *n)
 				continue;
 			if (!listed(list, d)) {
 				log_warning("guest %s: libvirt has no such guest; its links were not checked", d);
-				continue;
-			}
-			if ((xml = run_virsh(virsh, &len, "dumpxml", "--inactive", "--domain", d)) == NULL) {
+			} else if ((xml = run_virsh(virsh, &len, "dumpxml", "--inactive", "--domain", d)) == NULL) {
 				log_warning("guest %s: virsh dumpxml failed; its links were not checked", d);
-				continue;
+			} else {
+				*out = xreallocarray(*out, *n + 1, sizeof(**out));
+				(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 			}
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = (struct virsh_xml){ xstrdup(d), xml, len };
 		}
 	}
 	free(list);
@@ -149,15 +145,13 @@ virsh_secmodels(int selinux, unsigned *models)
 {
 	char *virsh, *out, err[256];
 	size_t len;
-	int rc = -1;
+	int rc = 1;
 
 	*models = selinux == 'S' ? CAPS_SELINUX : 0;
 	if (selinux != 0)
 		return 0;
-	if ((virsh = find_virsh()) == NULL) {
-		errno = ENOENT;
+	if ((virsh = find_virsh()) == NULL)
 		return -1;
-	}
 	if ((out = run_virsh(virsh, &len, "capabilities", NULL, NULL, NULL)) == NULL)
 		log_warning("virsh capabilities failed: libvirt's security model is not known");
 	else if (caps_parse(out, len, models, err, sizeof(err)) < 0)
@@ -166,7 +160,5 @@ virsh_secmodels(int selinux, unsigned *models)
 		rc = 0;
 	free(out);
 	free(virsh);
-	if (rc < 0)
-		errno = EIO;
 	return rc;
 }

@@ -2,7 +2,6 @@
  * xml.c: "vserlink xml", the devices to paste into "virsh edit DOMAIN" (vserlink(8)).
  * The default DIR is on /run so the FIFOs vanish with the hook's state after a host crash.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,10 +77,7 @@ put_device(const char *port, const char *path, int selinux)
 		i++;
 	printf("<%s type='pipe'>\n  <source path='", kinds[i]);
 	put_escaped(path);
-	if (selinux)
-		fputs("'>\n    " SHARED_SECLABEL "\n  </source>\n", stdout);
-	else
-		fputs("'/>\n", stdout);
+	fputs(selinux ? "'>\n    " SHARED_SECLABEL "\n  </source>\n" : "'/>\n", stdout);
 	if (i == 3) {
 		fputs("  <target type='virtio' name='", stdout);
 		put_escaped(port);
@@ -172,19 +168,17 @@ cmd_xml(int argc, char **argv)
 		return cmd_usage_error(argv[0], "expects one DOMAIN");
 	domain = argv[optind];
 
-	if ((rc = config_load(o.config, &p)) != 0) {
-		if (rc == 1)
-			log_error("%s: does not exist; write the links there first", o.config);
-		rc = 1;
-	} else if (config_report_errors(&p, domain) > 0) {
+	if ((rc = config_load(o.config, &p)) == 1)
+		log_error("%s: does not exist; write the links there first", o.config);
+	if (rc != 0 || config_report_errors(&p, domain) > 0) {
 		rc = 1;
 	} else if (!pairs_mentions(&p, domain)) {
 		log_error("guest %s: %s has no link for it", domain, o.config);
 		rc = 1;
 	} else {
 		/* Unknown is written as neither SELinux nor AppArmor, and said. */
-		if (virsh_secmodels(o.selinux, &models) < 0)
-			log_warning("%s", errno == ENOENT ? "no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)" :
+		if ((rc = virsh_secmodels(o.selinux, &models)) != 0)
+			log_warning("%s", rc < 0 ? "no virsh on $PATH to ask whether libvirt runs SELinux; wrote the XML for a host that does not (--selinux writes it for one that does)" :
 			    "wrote the XML for a host whose libvirt does not run SELinux (--selinux writes it for one that does)");
 		rc = print_links(&p, domain, o.dir, models) > 0;
 	}
