@@ -90,12 +90,10 @@ check_distinct(struct wiring *w, int by_place)
 			v[n++] = &w->plans[i];
 	}
 	qsort(v, n, sizeof(*v), cmp);
-	for (i = 1; i < n; i++) {
-		if (cmp(&v[i], &v[i - 1]) != 0)
-			continue;
-		wire_error(w, PL_FMT "%s: also the path of port %s (link %s)",
-		    PL_ARGS(w, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link);
-	}
+	for (i = 1; i < n; i++)
+		if (cmp(&v[i], &v[i - 1]) == 0)
+			wire_error(w, PL_FMT "%s: also the path of port %s (link %s)",
+			    PL_ARGS(w, v[i]), v[i]->path, v[i - 1]->port, v[i - 1]->link);
 	free(v);
 }
 
