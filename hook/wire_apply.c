@@ -19,12 +19,6 @@ wire_print(const struct wiring *w, FILE *out)
 		    s->op == STEP_LINK ? s->pl->d[s->k].peer.full : "", s->pl->d[s->k].mine.full);
 }
 
-static struct state_end *
-own_end(struct wiring *w, const struct port_plan *pl)
-{
-	return state_find_end(&w->s, pl->link, w->domain);
-}
-
 /*
  * Saved before the first step, so that release cleans up after a start that
  * fails: each end, and what each of its names holds or will hold. A name
@@ -58,7 +52,7 @@ record_intent(struct wiring *w)
 			continue;
 		state_add_pending(&w->s, w->domain, n->full);
 		if (s->op == STEP_UNLINK) {
-			e = own_end(w, s->pl);
+			e = state_find_end(&w->s, s->pl->link, w->domain);
 			state_end_set(&w->s, e, s->k, NULL, NULL);
 			if (n->st.st_nlink == 1)
 				state_forget(&w->s, e->link, &n->st, &n->birth);
@@ -105,13 +99,15 @@ take_step(struct wiring *w, const struct step *s)
 		    w->p->settings.mode, &n->st, &n->birth) < 0)
 			break;
 		FAULT_POINT("prepare: after mkfifo, owner and mode");
-		state_end_set(&w->s, own_end(w, s->pl), s->k, &n->st, &n->birth);
+		state_end_set(&w->s, state_find_end(&w->s, s->pl->link, w->domain), s->k,
+		    &n->st, &n->birth);
 		w->created++;
 		return;
 	case STEP_LINK:
 		if (fs_link(peer->dir->fd, peer->base, &peer->st, n->dir->fd, n->base) < 0)
 			break;
-		state_end_set(&w->s, own_end(w, s->pl), s->k, &peer->st, &peer->birth);
+		state_end_set(&w->s, state_find_end(&w->s, s->pl->link, w->domain), s->k,
+		    &peer->st, &peer->birth);
 		w->joined++;
 		return;
 	case STEP_UNLINK:
