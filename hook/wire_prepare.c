@@ -103,9 +103,7 @@ plan_peer(struct wiring *w, struct port_plan *pl)
 	const struct state_end *peer = state_find_end(&w->s, pl->link, pl->peer_domain);
 	int k;
 
-	if (peer == NULL)
-		return;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; peer != NULL && k < 2; k++) {
 		struct name *n = &pl->d[k].peer;
 
 		/* Our .in is the peer's .out, and the other way round. */
