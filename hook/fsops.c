@@ -166,7 +166,7 @@ open_step(int fd, const char *name, int create, int *nfd)
 int
 fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 {
-	const char *c = dir, *next, *why = NULL;
+	const char *c = dir, *next, *why;
 	char name[NAME_MAX + 1];
 	struct stat st;
 	int fd, nfd;
@@ -176,8 +176,7 @@ fs_open_dir(const char *dir, int create, char *msg, size_t msglen)
 	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail(msg, msglen, "/", 1, strerror(errno));
 	for (;;) {
-		if (fstat(fd, &st) < 0 || (why = untrusted_dir(fd, &st)) != NULL) {
-			why = why ? why : strerror(errno);
+		if ((why = fstat(fd, &st) < 0 ? strerror(errno) : untrusted_dir(fd, &st)) != NULL) {
 			close(fd);
 			return fail(msg, msglen, dir, (size_t)(c - dir), why);
 		}
