@@ -111,8 +111,7 @@ wire_plan_release(const char *domain, const struct pairs *p, enum wire_mode m,
 			if (strcmp(r[i].l->ends[j].domain, domain) != 0)
 				(void)state_find_end(&w->s, e->link, r[i].l->ends[j].domain);
 
-		pl->link = e->link;
-		pl->path = xstrdup(e->path);
+		*pl = (struct port_plan){ .link = e->link, .path = xstrdup(e->path) };
 		if (plan_name(w, pl, e, 0) == 0)
 			plan_name(w, pl, e, 1);
 	}
