@@ -133,11 +133,10 @@ hexval(char c)
 static char *
 take_field(char **cur)
 {
-	char *start = *cur, *r, *w;
+	char *start = *cur, *r = start, *w = start;
 
 	if (*start == '\0')
 		return NULL;
-	r = w = start;
 	while (*r != '\0' && *r != ' ') {
 		if (*r == '%') {
 			int hi = hexval(r[1]), lo = hi < 0 ? -1 : hexval(r[2]);
@@ -221,14 +220,12 @@ decode_line(char *cur, struct state_records *r, int v1)
 unsigned
 codec_decode(char *text, struct state_records *r)
 {
-	char *line, *next;
+	char *line;
 	unsigned lineno = 0;
 	int v1 = 0;
 
-	for (line = text; line != NULL && *line != '\0'; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
+	while (text != NULL && *text != '\0') {
+		line = strsep(&text, "\n");
 		if (++lineno == 1) {
 			v1 = strcmp(line, STATE_MAGIC_V1) == 0;
 			r->v1_file |= v1;
