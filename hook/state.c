@@ -29,11 +29,9 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 	size_t n = 0;
 	const char *c;
 
-	for (c = s; *c != '\0'; c++) {
+	for (c = s; *c != '\0' && n <= NAME_MAX - 20; c++) {
 		unsigned char b = (unsigned char)*c;
 
-		if (n > NAME_MAX - 20)
-			continue;
 		if (b <= 0x20 || b == 0x7f || b == '%' || b == '/' || (c == s && b == '.'))
 			n += (size_t)snprintf(out + n, 4, "%%%02X", b);
 		else
