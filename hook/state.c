@@ -147,20 +147,18 @@ int
 state_load_all(struct state *s, char *msg, size_t msglen)
 {
 	struct dirent **d = NULL;
-	int fd, i, e, n = -1, done = s->all || s->error != NULL;
+	int fd, i, n = -1, done = s->all || s->error != NULL;
 
 	s->all = 1;
 	if (!done && !s->legacy && s->dirfd >= 0) {
 		fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
+		if (fd >= 0)
 			n = scandirat(fd, ".", &d, NULL, alphasort);
-			e = errno;
-			close(fd);
-			errno = e;
-		}
 		/* No domains/ yet holds no records; one that cannot be read is not an empty one. */
 		if (n < 0 && errno != ENOENT)
 			s->error = xasprintf("%s/%s: %s", s->dir, STATE_FILES, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		for (i = 0; i < n; i++) {
 			if (s->error == NULL && d[i]->d_name[0] != '.')
 				(void)load_file(s, d[i]->d_name);
