@@ -60,14 +60,13 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 		return 0;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
 		buf = read_all(fd, MAX_STATE_SIZE, &len);
+	if (fd >= 0)
+		close(fd);
 	if (buf == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path,
 		    fd < 0 ? strerror(errno) : "is not a regular file of sane size");
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	close(fd);
 	bad = codec_decode(buf, r);
 	free(buf);
 	if (bad == 0)
