@@ -317,9 +317,7 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 {
 	struct stat st;
 
-	memset(s, 0, sizeof(*s));
-	s->lockfd = s->dirfd = -1;
-	s->dir = xstrdup(dir);
+	*s = (struct state){ .dirfd = -1, .lockfd = -1, .dir = xstrdup(dir) };
 	/* Cheap test first: most events of most guests end here. */
 	if (!create && lstat(dir, &st) < 0 && errno == ENOENT)
 		return 1;
@@ -378,6 +376,5 @@ state_close(struct state *s)
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	free(s->dir);
-	memset(s, 0, sizeof(*s));
-	s->lockfd = s->dirfd = -1;
+	*s = (struct state){ .dirfd = -1, .lockfd = -1 };
 }
