@@ -188,7 +188,6 @@ decode_line(char *cur, struct state_records *r, int v1)
 	char *kind = take_field(&cur), *link, *domain, *path;
 	unsigned long long dev = 0, ino = 0;
 	struct state_fifo f[2] = { 0 };
-	struct state_end *e;
 
 	if (kind == NULL)
 		return -1;
@@ -212,8 +211,7 @@ decode_line(char *cur, struct state_records *r, int v1)
 	    take_number(&cur, ULLONG_MAX, &ino) < 0 ||
 	    take_fifo(&cur, &f[0], 0) < 0 || take_fifo(&cur, &f[1], 0) < 0)) || *cur != '\0')
 		return -1;
-	e = records_add_end(r, link, domain, path, (dev_t)dev, (ino_t)ino);
-	memcpy(e->fifo, f, sizeof(f));
+	memcpy(records_add_end(r, link, domain, path, (dev_t)dev, (ino_t)ino)->fifo, f, sizeof(f));
 	return 0;
 }
 
