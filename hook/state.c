@@ -29,11 +29,9 @@ state_fname(const char *s, char out[NAME_MAX + 1])
 	size_t n = 0;
 	const char *c;
 
-	for (c = s; *c != '\0'; c++) {
+	for (c = s; *c != '\0' && n <= NAME_MAX - 20; c++) {
 		unsigned char b = (unsigned char)*c;
 
-		if (n > NAME_MAX - 20)
-			continue;
 		if (b <= 0x20 || b == 0x7f || b == '%' || b == '/' || (c == s && b == '.'))
 			n += (size_t)snprintf(out + n, 4, "%%%02X", b);
 		else
@@ -62,14 +60,13 @@ state_read_records(struct state *s, const char *path, struct state_records *r, c
 		return 0;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_STATE_SIZE)
 		buf = read_all(fd, MAX_STATE_SIZE, &len);
+	if (fd >= 0)
+		close(fd);
 	if (buf == NULL) {
 		snprintf(msg, msglen, "%s/%s: %s", s->dir, path,
 		    fd < 0 ? strerror(errno) : "is not a regular file of sane size");
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	close(fd);
 	bad = codec_decode(buf, r);
 	free(buf);
 	if (bad == 0)
@@ -149,20 +146,18 @@ int
 state_load_all(struct state *s, char *msg, size_t msglen)
 {
 	struct dirent **d = NULL;
-	int fd, i, e, n = -1, done = s->all || s->error != NULL;
+	int fd, i, n = -1, done = s->all || s->error != NULL;
 
 	s->all = 1;
 	if (!done && !s->legacy && s->dirfd >= 0) {
 		fd = openat(s->dirfd, STATE_FILES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
+		if (fd >= 0)
 			n = scandirat(fd, ".", &d, NULL, alphasort);
-			e = errno;
-			close(fd);
-			errno = e;
-		}
 		/* No domains/ yet holds no records; one that cannot be read is not an empty one. */
 		if (n < 0 && errno != ENOENT)
 			s->error = xasprintf("%s/%s: %s", s->dir, STATE_FILES, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		for (i = 0; i < n; i++) {
 			if (s->error == NULL && d[i]->d_name[0] != '.')
 				(void)load_file(s, d[i]->d_name);
@@ -306,13 +301,10 @@ state_save_intent(struct state *s, char *msg, size_t msglen)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < s->nfiles; i++) {
+	/* A file with no records left is only a removal: no intent to keep. */
+	for (i = 0; i < s->nfiles && (!s->files[i]->changed || s->files[i]->r.nends > 0); i++)
 		n += s->files[i]->changed;
-		/* A file with no records left is only a removal: no intent to keep. */
-		if (s->files[i]->changed && s->files[i]->r.nends == 0)
-			return state_save(s, msg, msglen);
-	}
-	if (n == 0 || s->error != NULL)
+	if (i < s->nfiles || n == 0 || s->error != NULL)
 		return state_save(s, msg, msglen);
 	if (write_records(s, STATE_INTENT, s->files, s->nfiles, msg, msglen) < 0)
 		return -1;
@@ -325,9 +317,7 @@ state_open(struct state *s, const char *dir, int create, char *msg, size_t msgle
 {
 	struct stat st;
 
-	memset(s, 0, sizeof(*s));
-	s->lockfd = s->dirfd = -1;
-	s->dir = xstrdup(dir);
+	*s = (struct state){ .dirfd = -1, .lockfd = -1, .dir = xstrdup(dir) };
 	/* Cheap test first: most events of most guests end here. */
 	if (!create && lstat(dir, &st) < 0 && errno == ENOENT)
 		return 1;
@@ -386,6 +376,5 @@ state_close(struct state *s)
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	free(s->dir);
-	memset(s, 0, sizeof(*s));
-	s->lockfd = s->dirfd = -1;
+	*s = (struct state){ .dirfd = -1, .lockfd = -1 };
 }

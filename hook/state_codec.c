@@ -133,11 +133,10 @@ hexval(char c)
 static char *
 take_field(char **cur)
 {
-	char *start = *cur, *r, *w;
+	char *start = *cur, *r = start, *w = start;
 
 	if (*start == '\0')
 		return NULL;
-	r = w = start;
 	while (*r != '\0' && *r != ' ') {
 		if (*r == '%') {
 			int hi = hexval(r[1]), lo = hi < 0 ? -1 : hexval(r[2]);
@@ -189,7 +188,6 @@ decode_line(char *cur, struct state_records *r, int v1)
 	char *kind = take_field(&cur), *link, *domain, *path;
 	unsigned long long dev = 0, ino = 0;
 	struct state_fifo f[2] = { 0 };
-	struct state_end *e;
 
 	if (kind == NULL)
 		return -1;
@@ -213,22 +211,19 @@ decode_line(char *cur, struct state_records *r, int v1)
 	    take_number(&cur, ULLONG_MAX, &ino) < 0 ||
 	    take_fifo(&cur, &f[0], 0) < 0 || take_fifo(&cur, &f[1], 0) < 0)) || *cur != '\0')
 		return -1;
-	e = records_add_end(r, link, domain, path, (dev_t)dev, (ino_t)ino);
-	memcpy(e->fifo, f, sizeof(f));
+	memcpy(records_add_end(r, link, domain, path, (dev_t)dev, (ino_t)ino)->fifo, f, sizeof(f));
 	return 0;
 }
 
 unsigned
 codec_decode(char *text, struct state_records *r)
 {
-	char *line, *next;
+	char *line;
 	unsigned lineno = 0;
 	int v1 = 0;
 
-	for (line = text; line != NULL && *line != '\0'; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
+	while (text != NULL && *text != '\0') {
+		line = strsep(&text, "\n");
 		if (++lineno == 1) {
 			v1 = strcmp(line, STATE_MAGIC_V1) == 0;
 			r->v1_file |= v1;
