@@ -159,15 +159,18 @@ check_guest(struct check *c, struct guest *g)
 	}
 }
 
-/* After the messages: what became of each guest that has none, links half checked. */
-static void
+/* After the messages: what became of each guest that has none, links half checked.
+ * Returns how many guests the hook would refuse. */
+static int
 report(const struct check *c)
 {
 	size_t i;
+	int refused = 0;
 
 	for (i = 0; i < c->ng; i++) {
 		const struct guest *g = &c->g[i];
 
+		refused += g->refused;
 		if (!pairs_concerns(c->p, g->xml.name))
 			printf("guest %s (%s): not linked\n", g->xml.name, g->source);
 		else if (!g->refused)
@@ -181,6 +184,7 @@ report(const struct check *c)
 			printf("link %s: guest %s's XML was not checked; the link was checked from guest %s's end only\n",
 			    e->l->name, e->peer, e->g->xml.name);
 	}
+	return refused;
 }
 
 static int
@@ -399,9 +403,8 @@ cmd_check(int argc, char **argv)
 	check_shared_paths(&c);
 	check_file_systems(&c);
 	check_access(&c, models, known);
-	report(&c);
+	c.errors += report(&c);
 	for (i = 0; i < c.ng; i++) {
-		c.errors += c.g[i].refused;
 		domain_free(&c.g[i].xml);
 		free(c.g[i].source);
 	}
