@@ -301,10 +301,13 @@ state_save_intent(struct state *s, char *msg, size_t msglen)
 {
 	size_t i, n = 0;
 
-	/* A file with no records left is only a removal: no intent to keep. */
-	for (i = 0; i < s->nfiles && (!s->files[i]->changed || s->files[i]->r.nends > 0); i++)
+	for (i = 0; i < s->nfiles; i++) {
 		n += s->files[i]->changed;
-	if (i < s->nfiles || n == 0 || s->error != NULL)
+		/* A file with no records left is only a removal: no intent to keep. */
+		if (s->files[i]->changed && s->files[i]->r.nends == 0)
+			return state_save(s, msg, msglen);
+	}
+	if (n == 0 || s->error != NULL)
 		return state_save(s, msg, msglen);
 	if (write_records(s, STATE_INTENT, s->files, s->nfiles, msg, msglen) < 0)
 		return -1;
